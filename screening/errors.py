@@ -1,0 +1,171 @@
+"""The error catalogue: every message a person sees comes from here.
+
+Each entry has a stable code (tests, docs and support calls refer to it) and one template that says
+what is wrong and how to fix it, in words a policy officer or frontline worker understands.  A
+:class:`Problem` carries where it happened (file and line) so the CLI can print ``path:line: CODE
+message`` and the app can show it without a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """An error stops the rule set being used; a warning is shown but does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalogue entry: a stable code, a message template and the fix template."""
+
+    code: str
+    title: str
+    template: str
+    fix: str
+    severity: Severity = Severity.ERROR
+
+
+CATALOGUE: dict[str, Entry] = {
+    e.code: e
+    for e in (
+        # --- reading rule files -------------------------------------------------------------
+        Entry("RS001", "File cannot be read", "cannot read {what}: {reason}",
+              "check the path exists and is a readable file or a folder holding ruleset.yaml"),
+        Entry("RS002", "Not valid YAML", "this is not valid YAML: {reason}",
+              "check the indentation and punctuation on this line and the one before it"),
+        Entry("RS003", "Duplicate key", "'{key}' appears twice in the same block (first on line {first})",
+              "keep one of them; YAML would silently use only the last one"),
+        Entry("RS004", "Unknown key", "'{key}' is not a setting here{suggestion}",
+              "use one of: {allowed}"),
+        Entry("RS005", "Wrong type or missing value", "{field}: {reason}",
+              "see rules/schema.json or the README for what this setting must hold"),
+        Entry("RS006", "Duplicate id", "the id '{id}' is used twice (first on line {first})",
+              "give each {what} its own id; saved screenings refer to ids, so never reuse one"),
+        Entry("RS007", "Unknown reference", "'{id}' is not a known {what}{suggestion}",
+              "use one of the {what} ids defined in the rule file"),
+        Entry("RS008", "Outcome no rule produces",
+              "no rule leads to the outcome '{id}', and it is not the 'otherwise' outcome",
+              "add a routing rule for it, or remove the outcome"),
+        Entry("RS009", "Bad condition", "{reason}",
+              "a condition is one of: yes, all, any, not, or at_least with of (see the README)"),
+        Entry("RS010", "Empty rule file", "{what} is empty or is not a mapping of settings",
+              "start from the shipped rules/ruleset.yaml"),
+        Entry("RS011", "Bad id", "'{id}' is not a valid id",
+              "ids are lower case letters, digits and underscores, starting with a letter"),
+        # --- answers given to the engine ------------------------------------------------------
+        Entry("AN001", "Unknown question", "'{id}' is not a question in rule set {ruleset}{suggestion}",
+              "check the spelling against the rule set's indicator ids"),
+        Entry("AN002", "Bad answer", "the answer to '{id}' is {value!r}, which is not an answer",
+              "answer yes, no or unknown (true and false are also accepted)"),
+        Entry("AN003", "Answers cannot be read", "cannot read the answers: {reason}",
+              "give a YAML or JSON file mapping question ids to yes, no or unknown"),
+        # --- proofs over the rule set (screening.checks) --------------------------------------
+        Entry("CK001", "Context alone reaches a Prevent outcome",
+              "outcome '{outcome}' can be reached with no {kinds} indicator answered yes: {example}",
+              "the circumstances of a person must never on their own lead to {outcome}; "
+              "require an engagement, intent or capability sign in rule '{rule}'"),
+        Entry("CK002", "Protective factor lowers the outcome",
+              "answering '{indicator}' yes moves the outcome from {before} down to {after}: {example}",
+              "protective factors are recorded and shown, never used to lower a route; "
+              "remove '{indicator}' from rule '{rule}'"),
+        Entry("CK003", "A concern sign lowers the outcome",
+              "answering '{indicator}' yes moves the outcome from {before} down to {after}: {example}",
+              "a sign of engagement, intent, capability or danger must never make the route less "
+              "serious; remove the 'not' around it in rule '{rule}'"),
+        Entry("CK004", "Some answers have no outcome",
+              "no rule fires and there is no 'otherwise' outcome for: {example}",
+              "add 'otherwise: <outcome id>' under routing"),
+        Entry("CK005", "Rule can never fire", "rule '{rule}' can never fire: no answers satisfy its condition",
+              "fix or remove the condition"),
+        Entry("CK006", "Rule never decides the outcome",
+              "rule '{rule}' can fire but never decides the outcome: whenever it fires, rule "
+              "'{other}' gives a more serious outcome", "remove it, or narrow the earlier rule",
+              Severity.WARNING),
+        Entry("CK007", "Outcome can never be reached", "no set of answers leads to outcome '{outcome}'",
+              "add or fix a rule that leads to it, or remove the outcome"),
+        Entry("CK008", "Protected characteristic used as an indicator",
+              "{where} uses '{term}' ({category}): {why}",
+              "describe observable behaviour instead (what the person said or did); "
+              "if this wording is genuinely about behaviour, add a reasoned entry under 'allow' in "
+              "rules/fairness.yaml"),
+        Entry("CK009", "Prevent outcome without a safeguard",
+              "outcome '{outcome}' is a {category} outcome but does not say which kinds of sign it needs",
+              "add 'needs_one_of_kinds: [engagement, intent, capability]' (or [gate] for an emergency)"),
+        Entry("CK010", "Safeguard names the wrong kinds",
+              "outcome '{outcome}' may be reached on {kinds} alone", 
+              "contextual, protective and profile answers never lead to a {category} outcome; "
+              "list only gate, engagement, intent or capability kinds"),
+        # --- rule-file scenarios (rules/tests) --------------------------------------------------
+        Entry("TS001", "Scenario gives a different result", "scenario '{name}': {reason}",
+              "either the rule change was intended (update the scenario) or it was not (fix the rules)"),
+        Entry("TS002", "Bad scenario file", "{reason}",
+              "each scenario has name, description, answers and expect.outcome"),
+        # --- stored screenings and exports -----------------------------------------------------
+        Entry("EX001", "Screening file refused", "this screening file cannot be opened: {reason}",
+              "open the file exactly as it was exported; ask the worker to export it again"),
+    )
+}
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return ' (did you mean X?)' for a near miss, else ''."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, located in a file, with its catalogue code."""
+
+    code: str
+    message: str
+    fix: str
+    path: str = ""
+    line: int = 0
+    severity: Severity = Severity.ERROR
+
+    @property
+    def where(self) -> str:
+        """``path:line`` (or just the path) for messages."""
+        if self.path and self.line:
+            return f"{self.path}:{self.line}"
+        return self.path or "<input>"
+
+    def format(self) -> str:
+        """One line: ``path:line: CODE message; how to fix``."""
+        return f"{self.where}: {self.code} {self.message}; {self.fix}"
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for JSON output."""
+        return {"code": self.code, "path": self.path, "line": self.line, "message": self.message,
+                "fix": self.fix, "severity": self.severity.value}
+
+
+def problem(code: str, path: str = "", line: int = 0, **fields: object) -> Problem:
+    """Build a Problem from its catalogue entry (the only way messages are made)."""
+    entry = CATALOGUE[code]
+    return Problem(code=code, message=entry.template.format(**fields),
+                   fix=entry.fix.format(**fields), path=path, line=line, severity=entry.severity)
+
+
+class ScreeningError(Exception):
+    """Raised with one or more Problems; ``str()`` gives one line per problem."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+class RuleSetError(ScreeningError):
+    """The rule files cannot be used."""
+
+
+class AnswersError(ScreeningError):
+    """The answers given to the engine are not valid for this rule set."""
