@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import AnswersError, problem, suggest
-from .ruleset import All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes
+from .ruleset import ANSWERS, All, AtLeast, CompiledRule, Condition, Not, RuleSet, Yes
 
 Pred = Callable[[frozenset[str]], bool]
 
@@ -125,7 +125,20 @@ def _evidence(cond: Condition, answers: Mapping[str, str], yes: frozenset[str]) 
         return sorted(i for i in _reads(cond.part))
     if isinstance(cond, All):
         return [i for p in cond.parts for i in _evidence(p, answers, yes)]
-    return [i for p in cond.parts if predicate(p)(yes) for i in _evidence(p, answers, yes)]
+    return [i for p in cond.parts if holds(p, yes) for i in _evidence(p, answers, yes)]
+
+
+def holds(cond: Condition, yes: frozenset[str]) -> bool:
+    """Walk a condition tree (used off the hot path, where compiling would cost more)."""
+    if isinstance(cond, Yes):
+        return cond.indicator in yes
+    if isinstance(cond, AtLeast):
+        return sum(1 for i in cond.indicators if i in yes) >= cond.n
+    if isinstance(cond, Not):
+        return not holds(cond.part, yes)
+    if isinstance(cond, All):
+        return all(holds(p, yes) for p in cond.parts)
+    return any(holds(p, yes) for p in cond.parts)
 
 
 def _reads(cond: Condition) -> set[str]:
@@ -151,7 +164,7 @@ def _flips(cond: Condition, yes: frozenset[str], unknown: frozenset[str]) -> fro
         cand = [i for i in cond.indicators if i in unknown]
         return frozenset(cand[:need]) if len(cand) >= need else None
     if isinstance(cond, Not):
-        return None if predicate(cond.part)(yes) else frozenset()
+        return None if holds(cond.part, yes) else frozenset()
     options = [_flips(p, yes, unknown) for p in cond.parts]
     if isinstance(cond, All):
         if any(o is None for o in options):
@@ -167,8 +180,10 @@ class Compiled:
 
     ruleset: RuleSet
     order: tuple[str, ...]
+    ids: tuple[str, ...]
     valid: frozenset[str]
     rules: tuple[tuple[int, Pred], ...]   # (rank of outcome, predicate), same order as ruleset.rules
+    by_rank: tuple[tuple[CompiledRule, int], ...]  # rules, most serious outcome first
     steps: tuple[tuple[str, Pred], ...]
     factor_of: Mapping[str, str]
     factor_order: tuple[str, ...]
@@ -180,7 +195,9 @@ def compile_ruleset(ruleset: RuleSet) -> Compiled:
     """Compile once per rule set (cached by identity and hash)."""
     order = tuple(o.id for o in ruleset.outcomes)
     return Compiled(
-        ruleset=ruleset, order=order, valid=frozenset(ruleset.indicator_ids()),
+        ruleset=ruleset, order=order, ids=ruleset.indicator_ids(),
+        valid=frozenset(ruleset.indicator_ids()),
+        by_rank=tuple(sorted(((r, order.index(r.outcome)) for r in ruleset.rules), key=lambda x: x[1])),
         rules=tuple((order.index(r.outcome), predicate(r.when)) for r in ruleset.rules),
         steps=tuple((s.id, predicate(s.when)) for s in ruleset.steps),
         factor_of={i.id: f.id for f in ruleset.factors for i in f.indicators},
@@ -189,20 +206,28 @@ def compile_ruleset(ruleset: RuleSet) -> Compiled:
     )
 
 
+_ANSWER_SET = frozenset(ANSWERS)
 _TRUE = {"yes", "y", "true"}
 _FALSE = {"no", "n", "false"}
 _UNKNOWN = {"unknown", "dont_know", "don't know", "not_known", ""}
 
 
-def normalise_answers(ruleset: RuleSet, answers: Mapping[str, Any],
-                      path: str = "") -> dict[str, str]:
-    """Validate answers: every id must be a question and every value yes / no / unknown."""
+def normalise_answers(ruleset: RuleSet, answers: Mapping[str, Any], path: str = "",
+                      lines: Mapping[str, int] | None = None) -> dict[str, str]:
+    """Validate answers: every id must be a question and every value yes / no / unknown.
+
+    ``path`` and ``lines`` (key -> line) locate problems when the answers came from a file.
+    """
+    lines = lines or {}
     valid = compile_ruleset(ruleset).valid
     out: dict[str, str] = {}
     problems = []
     for key, value in answers.items():
+        if key in valid and value in _ANSWER_SET:
+            out[key] = value
+            continue
         if key not in valid:
-            problems.append(problem("AN001", path, 0, id=key, ruleset=ruleset.id,
+            problems.append(problem("AN001", path, lines.get(key, 0), id=key, ruleset=ruleset.id,
                                     suggestion=suggest(str(key), valid)))
             continue
         if value is True:
@@ -215,7 +240,7 @@ def normalise_answers(ruleset: RuleSet, answers: Mapping[str, Any],
             v = value.strip().lower()
             out[key] = "yes" if v in _TRUE else "no" if v in _FALSE else "unknown"
         else:
-            problems.append(problem("AN002", path, 0, id=key, value=value))
+            problems.append(problem("AN002", path, lines.get(key, 0), id=key, value=value))
     if problems:
         raise AnswersError(problems)
     return out
@@ -225,7 +250,7 @@ def evaluate(ruleset: RuleSet, answers: Mapping[str, Any]) -> Assessment:
     """Route one set of answers; raise :class:`AnswersError` for unknown ids or values."""
     c = compile_ruleset(ruleset)
     given = normalise_answers(ruleset, answers)
-    ids = ruleset.indicator_ids()
+    ids = c.ids
     full = {i: given.get(i, "unknown") for i in ids}
     yes = frozenset(i for i, a in full.items() if a == "yes")
     unknown = frozenset(i for i, a in full.items() if a == "unknown")
@@ -233,9 +258,9 @@ def evaluate(ruleset: RuleSet, answers: Mapping[str, Any]) -> Assessment:
     rank = _route(c, yes)
     outcome = c.order[rank]
     fired = tuple(
-        FiredRule(r.id, r.outcome, r.because, c.order.index(r.outcome) == rank,
+        FiredRule(r.id, r.outcome, r.because, r_rank == rank,
                   tuple(Evidence(i, full[i]) for i in dict.fromkeys(_evidence(r.when, full, yes))))
-        for r, (_, pred) in zip(ruleset.rules, c.rules, strict=True) if pred(yes))
+        for r, (r_rank, pred) in zip(ruleset.rules, c.rules, strict=True) if pred(yes))
     by_factor: dict[str, list[str]] = {}
     for i in ids:
         if i in yes:
@@ -264,14 +289,12 @@ def _could_become(c: Compiled, yes: frozenset[str], unknown: frozenset[str],
                   rank: int) -> CouldBecome | None:
     if not unknown:
         return None
-    rules = sorted(zip(c.ruleset.rules, c.rules, strict=True), key=lambda rp: rp[1][0])
-    for r, (r_rank, _) in rules:
+    for r, r_rank in c.by_rank:
         if r_rank >= rank:
             break
         flips = _flips(r.when, yes, unknown)
         if flips is None:
             continue
         if _route(c, yes | flips) <= r_rank:
-            order = c.ruleset.indicator_ids()
-            return CouldBecome(c.order[r_rank], tuple(i for i in order if i in flips), r.id)
+            return CouldBecome(c.order[r_rank], tuple(i for i in c.ids if i in flips), r.id)
     return None

@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """An error stops the rule set being used; a warning is shown but does not."""
 
     ERROR = "error"
@@ -67,46 +67,83 @@ CATALOGUE: dict[str, Entry] = {
         Entry("AN003", "Answers cannot be read", "cannot read the answers: {reason}",
               "give a YAML or JSON file mapping question ids to yes, no or unknown"),
         # --- proofs over the rule set (screening.checks) --------------------------------------
-        Entry("CK001", "Context alone reaches a Prevent outcome",
-              "outcome '{outcome}' can be reached with no {kinds} indicator answered yes: {example}",
-              "the circumstances of a person must never on their own lead to {outcome}; "
-              "require an engagement, intent or capability sign in rule '{rule}'"),
+        Entry("CK001", "Circumstances alone reach a Prevent outcome",
+              "outcome '{outcome}' ({category}) is reached with no {kinds} sign: {example}, and "
+              "{decided}",
+              "a person's circumstances, protective factors and profile must never on their own lead "
+              "to a {category} outcome; make rule '{rule}' also need an engagement, intent or "
+              "capability sign (for example add 'any_yes: {{kind: engagement}}' under 'all:')"),
         Entry("CK002", "Protective factor lowers the outcome",
-              "answering '{indicator}' yes moves the outcome from {before} down to {after}: {example}",
+              "answering '{indicator}' yes moves the outcome from '{before}' down to '{after}': "
+              "{example}, and then '{indicator}' stops rule '{rule}' firing",
               "protective factors are recorded and shown, never used to lower a route; "
               "remove '{indicator}' from rule '{rule}'"),
         Entry("CK003", "A concern sign lowers the outcome",
-              "answering '{indicator}' yes moves the outcome from {before} down to {after}: {example}",
+              "answering '{indicator}' yes moves the outcome from '{before}' down to '{after}': "
+              "{example}, and then '{indicator}' stops rule '{rule}' firing",
               "a sign of engagement, intent, capability or danger must never make the route less "
-              "serious; remove the 'not' around it in rule '{rule}'"),
+              "serious; remove the 'not' around '{indicator}' in rule '{rule}'"),
         Entry("CK004", "Some answers have no outcome",
-              "no rule fires and there is no 'otherwise' outcome for: {example}",
+              "no rule fires and there is no 'otherwise' outcome: {example}",
               "add 'otherwise: <outcome id>' under routing"),
-        Entry("CK005", "Rule can never fire", "rule '{rule}' can never fire: no answers satisfy its condition",
-              "fix or remove the condition"),
+        Entry("CK005", "Rule can never fire",
+              "rule '{rule}' can never fire: no set of answers satisfies its condition",
+              "fix the condition (look for an 'all' that needs a question both yes and not yes, or "
+              "an at_least larger than its set can reach), or remove the rule"),
         Entry("CK006", "Rule never decides the outcome",
-              "rule '{rule}' can fire but never decides the outcome: whenever it fires, rule "
-              "'{other}' gives a more serious outcome", "remove it, or narrow the earlier rule",
+              "rule '{rule}' can fire but never decides the outcome: whenever it fires, {other} "
+              "gives a more serious outcome",
+              "remove it, or narrow the more serious rule if this one was meant to decide",
               Severity.WARNING),
-        Entry("CK007", "Outcome can never be reached", "no set of answers leads to outcome '{outcome}'",
+        Entry("CK007", "Outcome can never be reached",
+              "no set of answers leads to outcome '{outcome}'{reason}",
               "add or fix a rule that leads to it, or remove the outcome"),
         Entry("CK008", "Protected characteristic used as an indicator",
-              "{where} uses '{term}' ({category}): {why}",
+              "{where} uses '{term}' ({category}): {why} {explanation}",
               "describe observable behaviour instead (what the person said or did); "
               "if this wording is genuinely about behaviour, add a reasoned entry under 'allow' in "
               "rules/fairness.yaml"),
         Entry("CK009", "Prevent outcome without a safeguard",
-              "outcome '{outcome}' is a {category} outcome but does not say which kinds of sign it needs",
-              "add 'needs_one_of_kinds: [engagement, intent, capability]' (or [gate] for an emergency)"),
+              "outcome '{outcome}' is a {category} outcome but does not say which kinds of sign it "
+              "needs",
+              "add 'needs_one_of_kinds: [engagement, intent, capability]' (or [gate] for an "
+              "emergency), so the checker can prove the outcome is never reached without one"),
         Entry("CK010", "Safeguard names the wrong kinds",
-              "outcome '{outcome}' may be reached on {kinds} alone", 
+              "outcome '{outcome}' lists {kinds} under needs_one_of_kinds",
               "contextual, protective and profile answers never lead to a {category} outcome; "
               "list only gate, engagement, intent or capability kinds"),
+        Entry("CK011", "Profile answer changes the recommendation",
+              "answering '{indicator}' yes changes the outcome from '{before}' to '{after}': "
+              "{example}, because rule '{rule}' reads it",
+              "questions about the person (such as age or care needs) only add safeguarding steps; "
+              "remove '{indicator}' from rule '{rule}' and use an additional step instead"),
+        Entry("CK012", "Outcome reached without the signs it declares",
+              "outcome '{outcome}' is reached with no {kinds} sign answered yes: {example}, and "
+              "{decided}",
+              "make rule '{rule}' also need one of the declared kinds, or correct "
+              "needs_one_of_kinds for '{outcome}'"),
+        Entry("CK013", "Protective factor raises the outcome",
+              "answering '{indicator}' yes moves the outcome from '{before}' up to '{after}': "
+              "{example}, because rule '{rule}' reads it",
+              "protective factors are recorded and shown, never weighed in routing; "
+              "remove '{indicator}' from rule '{rule}'"),
+        Entry("CK014", "No fairness list", "there is no fairness.yaml beside {path}, so no wording "
+              "was checked for protected characteristics",
+              "copy the shipped rules/fairness.yaml into the same folder", Severity.WARNING),
         # --- rule-file scenarios (rules/tests) --------------------------------------------------
-        Entry("TS001", "Scenario gives a different result", "scenario '{name}': {reason}",
-              "either the rule change was intended (update the scenario) or it was not (fix the rules)"),
+        Entry("TS001", "Scenario gives a different result",
+              "scenario '{name}': {mismatches}; rules that fired: {trace}",
+              "if the rule change was intended, update the scenario's expect; if not, fix the rules"),
         Entry("TS002", "Bad scenario file", "{reason}",
-              "each scenario has name, description, answers and expect.outcome"),
+              "each scenario has name, description, answers and expect with an outcome"),
+        Entry("TS003", "Unknown id in a scenario",
+              "scenario '{name}': '{id}' is not a known {what} in rule set {ruleset}{suggestion}",
+              "use one of the {what} ids defined in the rule file"),
+        Entry("TS004", "No scenarios", "no scenario files (*.yaml) in {folder}",
+              "add scenario files to {folder}; a rule set with no scenarios is not tested"),
+        Entry("TS005", "Rule with no scenario", "no scenario exercises the {what} '{id}'",
+              "add a scenario in which it decides the outcome (or is added), so a change to it "
+              "is noticed", Severity.WARNING),
         # --- stored screenings and exports -----------------------------------------------------
         Entry("EX001", "Screening file refused", "this screening file cannot be opened: {reason}",
               "open the file exactly as it was exported; ask the worker to export it again"),

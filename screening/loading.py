@@ -100,12 +100,13 @@ def _validation_problems(err: ValidationError, raw: Any, path: str,
             out.append(problem("RS004", path, line, key=key, suggestion=suggest(key, allowed),
                                allowed=", ".join(allowed) or "(none)"))
             continue
+        if e["type"] == "string_pattern_mismatch":
+            out.append(problem("RS011", path, line, id=e["input"]))
+            continue
         field = ".".join(str(p) for p in loc) or "the file"
         msg = e["msg"]
         if e["type"] == "missing":
             msg = "this setting is required but missing"
-        elif e["type"] == "string_pattern_mismatch":
-            msg = "ids are lower case letters, digits and underscores, starting with a letter"
         elif e["type"] == "enum":
             msg = f"{e['input']!r} is not allowed; {e['msg'].removeprefix('Input should be ').lower()}"
         out.append(problem("RS005", path, line, field=field, reason=msg))
@@ -209,7 +210,7 @@ class _Compiler:
             line = line_of(raw_steps, (si,))
             if s.contact is not None:
                 self.ref(s.contact, contacts, "contact", line_of(raw_steps, (si, "contact")))
-            cond = self.condition(raw_steps[si].get("when"), line_of(raw_steps, (si, "when")))
+            cond = self.condition((raw_steps or [])[si].get("when"), line_of(raw_steps, (si, "when")))
             if cond is not None:
                 steps.append(CompiledStep(s.id, s.title, s.what_to_do, s.contact, cond, line))
         return tuple(rules), tuple(steps)
@@ -230,7 +231,7 @@ class _Compiler:
         extra = [k for k in keys if k not in self.CONDITION_KEYS and not (k == "of" and "at_least" in keys)]
         for k in extra:
             self.add("RS004", klines.get(k, line), key=k,
-                     suggestion=suggest(str(k), self.CONDITION_KEYS + ("of",)),
+                     suggestion=suggest(str(k), (*self.CONDITION_KEYS, "of")),
                      allowed=", ".join(self.CONDITION_KEYS))
         if extra:
             return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -21,7 +21,7 @@ ANSWERS: tuple[str, ...] = ("yes", "no", "unknown")
 Answer = Literal["yes", "no", "unknown"]
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a factor's indicators tell us; routing safeguards are stated in kinds."""
 
     GATE = "gate"
@@ -39,7 +39,7 @@ CONCERN_KINDS = frozenset({Kind.GATE, Kind.ENGAGEMENT, Kind.INTENT, Kind.CAPABIL
 NON_CONCERN_KINDS = frozenset({Kind.CONTEXT, Kind.PROTECTIVE, Kind.PROFILE})
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """What an outcome means for the person; the non-isolation proof is stated over these."""
 
     EMERGENCY = "emergency"

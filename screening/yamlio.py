@@ -31,7 +31,7 @@ class LineLoader(yaml.SafeLoader):
         lines: dict[Any, int] = {None: node.start_mark.line + 1}
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if isinstance(key, (dict, list)):
                 raise yaml.constructor.ConstructorError(
@@ -87,10 +87,9 @@ def line_of(node: Any, loc: tuple[Any, ...] | list[Any]) -> int:
             node = node[part]
         else:
             break
-        if isinstance(node, dict):
-            # a list item or nested mapping: its own first line (keeps the key line for scalars)
-            if isinstance(part, int):
-                line = node.get(LINES, {}).get(None, line)
+        if isinstance(node, dict) and isinstance(part, int):
+            # a list item that is a mapping: its own first line (keeps the key line for scalars)
+            line = node.get(LINES, {}).get(None, line)
     return line
 
 def own_line(node: Any, default: int = 0) -> int:

@@ -1,0 +1,167 @@
+"""``python -m screening``: lint rule files, evaluate answers, run the rule scenarios.
+
+Exit codes: 0 clean / done, 1 problems found (lint) or scenarios failed (test), 2 bad input.
+Every message comes from the error catalogue; no traceback reaches the person running it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from .engine import Assessment, evaluate, normalise_answers
+from .errors import AnswersError, Problem, ScreeningError, Severity, problem
+from .loading import default_rules_dir, load
+from .ruleset import RuleSet
+from .yamlio import parse, strip_lines
+
+
+def _rules_arg(value: str | None) -> Path:
+    return Path(value) if value else default_rules_dir()
+
+
+def read_answers(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Read an answers file (YAML or JSON mapping indicator ids to yes / no / unknown), with key lines."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise AnswersError([problem("AN003", str(path), 0, reason=e.strerror or str(e))]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AnswersError([problem("AN003", str(path), 0, reason="the file is not UTF-8 text")]) from None
+    raw, problems = parse(text, str(path))
+    if problems:
+        p = problems[0]
+        raise AnswersError([problem("AN003", str(path), p.line, reason=p.message)])
+    answers = strip_lines(raw)
+    if answers is None or answers == {}:
+        raise AnswersError([problem("AN003", str(path), 1, reason="the file is empty")])
+    if not isinstance(answers, dict):
+        raise AnswersError([problem("AN003", str(path), 1,
+                                    reason="it must map question ids to yes, no or unknown")])
+    lines = raw.get("__lines__", {})
+    return {str(k): v for k, v in answers.items()}, {str(k): v for k, v in lines.items() if k}
+
+
+def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:
+    for p in problems:
+        print(p.format(), file=out)
+
+
+def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Load and check a rule set: 0 when clean, 1 when there are problems."""
+    try:
+        ruleset = load(_rules_arg(args.rules))
+    except ScreeningError as e:
+        _print_problems(e.problems, out)
+        n = sum(1 for p in e.problems if p.severity is Severity.ERROR)
+        print(f"{n} problem(s) found; the rule set cannot be used.", file=err)
+        return 1
+    _print_problems(ruleset.warnings, out)
+    print(f"{ruleset.main_path}: OK: {ruleset.id} version {ruleset.version}, "
+          f"{len(ruleset.indicator_ids())} questions, {len(ruleset.rules)} rules, "
+          f"sha256 {ruleset.sha256[:12]}", file=out)
+    return 0
+
+
+def render_text(ruleset: RuleSet, a: Assessment) -> str:
+    """A plain-text recommendation and summary for the terminal."""
+    o = ruleset.outcome(a.outcome)
+    c = ruleset.contact(o.contact)
+    lines = [f"Recommendation: {o.title}", f"  {o.summary}"]
+    lines += [f"  - {step}" for step in o.what_to_do]
+    lines.append(f"  Contact: {c.name}, {c.phone}")
+    for s in ruleset.steps:
+        if s.id in a.additional_steps:
+            lines.append(f"Also: {s.title}: {s.what_to_do}")
+    lines.append("Why:")
+    for f in a.fired:
+        mark = "decides the route" if f.decisive else "also fired"
+        ev = ", ".join(e.indicator for e in f.evidence)
+        lines.append(f"  - {f.because} [{f.id}, {mark}; {ev}]")
+    if not a.fired:
+        lines.append("  - No rule fired: nothing answered yes points to a concern.")
+    for factor_id, ids in a.yes_by_factor:
+        lines.append(f"{ruleset.factor(factor_id).title}: " +
+                     "; ".join(ruleset.indicator(i).question for i in ids))
+    if a.unknowns:
+        lines.append(f"Still unknown ({len(a.unknowns)}): {', '.join(a.unknowns)}")
+    if a.could_become:
+        lines.append(f"Could become {ruleset.outcome(a.could_become.outcome).title} if yes: "
+                     f"{', '.join(a.could_become.if_yes)}")
+    lines.append(f"Rule set {a.ruleset_id} version {a.ruleset_version}, sha256 {a.ruleset_sha256}")
+    lines.append("This tool supports, and does not replace, your professional judgement.")
+    return "\n".join(lines)
+
+
+def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Route one answers file; exit 2 with a catalogue message for bad input."""
+    answers_path = Path(args.answers)
+    try:
+        ruleset = load(_rules_arg(args.rules))
+    except ScreeningError as e:
+        _print_problems(e.problems, err)
+        return 2
+    try:
+        answers, lines = read_answers(answers_path)
+        normalise_answers(ruleset, answers, str(answers_path), lines)
+        assessment = evaluate(ruleset, answers)
+    except AnswersError as e:
+        _print_problems(e.problems, err)
+        return 2
+    if args.json:
+        print(json.dumps(assessment.to_dict(), indent=2), file=out)
+    else:
+        print(render_text(ruleset, assessment), file=out)
+    return 0
+
+
+def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the YAML scenarios in RULES/tests."""
+    from .scenarios import main as run_tests
+
+    return run_tests(_rules_arg(args.rules), out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m screening",
+                                description="Prevent concern screening: rule files and the engine.")
+    sub = p.add_subparsers(dest="command", required=True)
+    lint = sub.add_parser("lint", help="check rule files; exit 1 if there are problems",
+                          description="Load a rule set and run every check. One line per problem: "
+                          "path:line: CODE message. Exit 0 when clean, 1 when there are problems.")
+    lint.add_argument("rules", nargs="?", help="rules folder or ruleset.yaml (default: rules/)")
+    lint.set_defaults(func=cmd_lint)
+    ev = sub.add_parser("evaluate", help="route one set of answers",
+                        description="Evaluate ANSWERS (YAML or JSON mapping question ids to yes, no or "
+                        "unknown; true/false accepted). Exit 2 on bad input.")
+    ev.add_argument("paths", nargs="+", metavar="[RULES] ANSWERS")
+    ev.add_argument("--json", action="store_true", help="print the assessment as JSON")
+    ev.set_defaults(func=cmd_evaluate)
+    test = sub.add_parser("test", help="run the rule scenarios in RULES/tests",
+                          description="Run the YAML scenarios. Exit 0 all pass, 1 a failure, 2 bad files.")
+    test.add_argument("rules", nargs="?", help="rules folder (default: rules/)")
+    test.set_defaults(func=cmd_test)
+    return p
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Entry point; returns the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = build_parser().parse_args(argv)
+    if args.command == "evaluate":
+        if len(args.paths) > 2:
+            print("usage: python -m screening evaluate [RULES] ANSWERS [--json]", file=err)
+            return 2
+        args.rules, args.answers = (None, args.paths[0]) if len(args.paths) == 1 else args.paths
+    try:
+        return int(args.func(args, out, err))
+    except ScreeningError as e:
+        _print_problems(e.problems, err)
+        return 2

@@ -1,0 +1,34 @@
+"""Helpers for tests that need a (deliberately broken) copy of the shipped rules."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+RULES = Path(__file__).resolve().parents[1] / "rules"
+
+
+def copy_rules(dest: Path, replace: dict[str, str] | None = None, *, count: int = 1) -> Path:
+    """Copy ruleset.yaml and fairness.yaml into ``dest`` and apply exact text replacements."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("ruleset.yaml", "fairness.yaml"):
+        shutil.copy(RULES / name, dest / name)
+    if replace:
+        path = dest / "ruleset.yaml"
+        text = path.read_text(encoding="utf-8")
+        for old, new in replace.items():
+            assert old in text, f"test fixture text not found: {old!r}"
+            text = text.replace(old, new, count)
+        path.write_text(text, encoding="utf-8")
+    return dest
+
+
+def line_of_text(path: Path, needle: str, nth: int = 1) -> int:
+    """1-based line of the nth occurrence of ``needle`` in a file."""
+    seen = 0
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            seen += 1
+            if seen == nth:
+                return number
+    raise AssertionError(f"{needle!r} not found in {path}")
