@@ -147,6 +147,21 @@ CATALOGUE: dict[str, Entry] = {
         # --- stored screenings and exports -----------------------------------------------------
         Entry("EX001", "Screening file refused", "this screening file cannot be opened: {reason}",
               "open the file exactly as it was exported; ask the worker to export it again"),
+        Entry("EX002", "Not a screening file", "this file is not a screening export: {reason}",
+              "choose the .json file saved from a screening's result page"),
+        Entry("EX003", "Screening file was changed",
+              "the file was changed after it was exported: its integrity check does not match its "
+              "contents",
+              "ask the worker for the original export; an edited file cannot be relied on as the record"),
+        Entry("EX004", "Export from another version",
+              "this file uses export format version {found}; this tool reads version {expected}",
+              "open it with a matching version of the tool, or export the screening again"),
+        Entry("EX005", "Screening details not valid", "{field}: {reason}",
+              "open the file exactly as it was exported; ask the worker to export it again"),
+        Entry("EX006", "Answers do not fit their rules",
+              "the answers in the file do not fit the rule set they were made with ({ruleset}): "
+              "{reason}",
+              "the file is damaged or was edited; ask the worker to export the screening again"),
     )
 }
 
