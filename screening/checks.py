@@ -1,11 +1,345 @@
-"""Placeholder until the safeguard proofs land: returns no findings."""
+"""Safeguard proofs over a rule set: what holds for EVERY possible set of answers, not a sample.
+
+Method.  Rules read only which questions are answered yes, so a set of answers is, for routing, one
+boolean per indicator ("answered yes"; no and unknown are the same).  Each rule's condition becomes
+a z3 formula over those booleans (``at_least`` a pseudo-boolean constraint), a rule *fires* when its
+formula holds, and the outcome is a z3 term: the rank of the most serious outcome with a firing rule,
+else the rank of ``otherwise``.  A property is proved by asking z3 for answers that BREAK it: when z3
+answers "unsatisfiable", no such answers exist among all 2^n (the proof); when it finds some, a second
+query with ``Optimize`` minimises the number of yes answers, so the counterexample shown to the policy
+team is the smallest one.  Properties about changing one answer (protective, profile, monotonicity)
+use two copies of the outcome term: the answers as given, and the same answers with exactly one
+chosen indicator turned to yes (one selector boolean per indicator, exactly one true), so one query
+covers every indicator; only when it fails is each indicator asked about on its own.
+
+The counterexample is replayed through :func:`screening.engine.predicate` to name the rule involved,
+so the message speaks of the rule the policy team would edit.  z3 is imported here only (the loader
+imports this module lazily): it takes a fraction of a second to load.
+"""
 
 from __future__ import annotations
 
-from .errors import Problem
-from .ruleset import RuleSet
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .engine import predicate
+from .errors import Problem, problem
+from .ruleset import (
+    CONCERN_KINDS,
+    All,
+    AtLeast,
+    Category,
+    Condition,
+    Kind,
+    Not,
+    RuleSet,
+    Yes,
+)
+
+#: Outcome categories that must never be reached on circumstances alone.
+SERIOUS = frozenset({Category.EMERGENCY, Category.PREVENT})
+
+
+def _words(items: Iterable[str], last: str = "or") -> str:
+    """'a', 'a or b', 'a, b or c' (for messages)."""
+    xs = list(items)
+    return xs[0] if len(xs) == 1 else f"{', '.join(xs[:-1])} {last} {xs[-1]}"
+
+
+def _kind_words(kinds: Iterable[Kind]) -> str:
+    order = [k for k in Kind if k in set(kinds)]
+    return _words([k.value for k in order])
+
+
+def example(yes: Iterable[str]) -> str:
+    """The counterexample in words: which questions are answered yes (all others no or unknown)."""
+    ids = list(yes)
+    if not ids:
+        return "with no question answered yes"
+    return f"with yes only to {_words([repr(i) for i in ids], 'and')}"
+
+
+class Encoding:
+    """The rule set as z3 terms: one boolean per indicator, a fired formula per rule, the rank."""
+
+    def __init__(self, ruleset: RuleSet, z3: Any, env: dict[str, Any] | None = None,
+                 tag: str = "yes_"):
+        self.rs, self.z3 = ruleset, z3
+        self.ids = ruleset.indicator_ids()
+        self.x: dict[str, Any] = {i: z3.Bool(f"{tag}{i}") for i in self.ids}
+        self.env = env if env is not None else self.x
+        self.order = [o.id for o in ruleset.outcomes]
+        self.fired = [self.condition(r.when) for r in ruleset.rules]
+        otherwise = ruleset.document.routing.otherwise
+        #: rank when nothing fires; len(order) stands for "no outcome at all"
+        self.none_rank = len(self.order)
+        rank: Any = z3.IntVal(self.order.index(otherwise) if otherwise in self.order
+                              else self.none_rank)
+        for k in reversed(range(len(self.order))):
+            fk = [f for r, f in zip(ruleset.rules, self.fired, strict=True)
+                  if self.order.index(r.outcome) == k]
+            if fk:
+                rank = z3.If(z3.Or(fk), z3.IntVal(k), rank)
+        self.rank = rank
+
+    def condition(self, cond: Condition) -> Any:
+        """One condition tree as a z3 formula over ``env``."""
+        z3, env = self.z3, self.env
+        if isinstance(cond, Yes):
+            return env[cond.indicator]
+        if isinstance(cond, AtLeast):
+            vs = [env[i] for i in cond.indicators]
+            return z3.Or(vs) if cond.n == 1 else z3.AtLeast(*vs, cond.n)
+        if isinstance(cond, Not):
+            return z3.Not(self.condition(cond.part))
+        parts = [self.condition(p) for p in cond.parts]
+        return z3.And(parts) if isinstance(cond, All) else z3.Or(parts)
+
+    def count_yes(self, ids: Iterable[str] | None = None) -> Any:
+        return self.z3.Sum([self.z3.If(self.x[i], 1, 0) for i in (ids or self.ids)])
+
+    def smallest(self, constraints: Sequence[Any]) -> frozenset[str] | None:
+        """The answers with fewest yes that satisfy ``constraints`` (None if there are none)."""
+        opt = self.z3.Optimize()
+        opt.add(*constraints)
+        opt.minimize(self.count_yes())
+        if opt.check() != self.z3.sat:
+            return None
+        m = opt.model()
+        return frozenset(i for i in self.ids if self.z3.is_true(m.eval(self.x[i], True)))
+
+    def sat(self, *constraints: Any) -> bool:
+        s = self.z3.Solver()
+        s.add(*constraints)
+        return bool(s.check() == self.z3.sat)
+
+
+class _Replay:
+    """Concrete evaluation of a counterexample with the engine's own predicates."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.rs = ruleset
+        self.order = [o.id for o in ruleset.outcomes]
+        self.preds = [(r, predicate(r.when)) for r in ruleset.rules]
+
+    def fired(self, yes: frozenset[str]) -> list[str]:
+        return [r.id for r, p in self.preds if p(yes)]
+
+    def outcome(self, yes: frozenset[str]) -> str:
+        ranks = [self.order.index(r.outcome) for r, p in self.preds if p(yes)]
+        return self.order[min(ranks)] if ranks else self.rs.document.routing.otherwise
+
+    def decider(self, yes: frozenset[str]) -> str | None:
+        """The first rule (file order) that fires with the outcome it gives."""
+        out = self.outcome(yes)
+        return next((r.id for r, p in self.preds if r.outcome == out and p(yes)), None)
+
+    def sorted(self, yes: frozenset[str]) -> list[str]:
+        ids = self.rs.indicator_ids()
+        return [i for i in ids if i in yes]
+
+
+class _Prover:
+    def __init__(self, ruleset: RuleSet):
+        import z3  # deferred: see the module docstring
+
+        self.z3 = z3
+        self.rs = ruleset
+        self.path = ruleset.main_path
+        self.enc = Encoding(ruleset, z3)
+        self.replay = _Replay(ruleset)
+        self.kind_of = {i.id: f.kind for f in ruleset.factors for i in f.indicators}
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, key: str, **fields: Any) -> None:
+        self.problems.append(problem(code, self.path, self.rs.line_of(key), **fields))
+
+    def of_kinds(self, kinds: Iterable[Kind]) -> list[str]:
+        ks = set(kinds)
+        return [i for i in self.enc.ids if self.kind_of[i] in ks]
+
+    def run(self) -> list[Problem]:
+        never = self.rules()
+        self.completeness()
+        self.outcomes(never)
+        self.non_isolation()
+        self.flips()
+        return self.problems
+
+    # --- rules and outcomes ----------------------------------------------------------------
+    def rules(self) -> set[str]:
+        """CK005 (never fires) and CK006 (fires but never decides)."""
+        enc, z3 = self.enc, self.z3
+        never: set[str] = set()
+        for r, f in zip(self.rs.rules, enc.fired, strict=True):
+            k = enc.order.index(r.outcome)
+            if not enc.sat(f):
+                never.add(r.id)
+                self.add("CK005", f"rule:{r.id}", rule=r.id)
+                continue
+            if enc.sat(f, enc.rank == k):
+                continue
+            serious = [(s, g) for s, g in zip(self.rs.rules, enc.fired, strict=True)
+                       if enc.order.index(s.outcome) < k]
+            covering = [s.id for s, g in serious if not enc.sat(f, z3.Not(g))]
+            if covering:
+                other = f"rule '{covering[0]}'"
+            else:
+                other = "one of rules " + _words([f"'{s.id}'" for s, g in serious
+                                                  if enc.sat(f, g)])
+            self.add("CK006", f"rule:{r.id}", rule=r.id, other=other)
+        return never
+
+    def completeness(self) -> None:
+        """CK004: some outcome for every set of answers (today ``otherwise`` guarantees it)."""
+        enc = self.enc
+        yes = enc.smallest([enc.rank == enc.none_rank])
+        if yes is not None:
+            self.problems.append(problem("CK004", self.path, self.rs.line_of("ruleset"),
+                                         example=example(self.replay.sorted(yes))))
+
+    def outcomes(self, never: set[str]) -> None:
+        """CK007: every outcome is the result for at least one set of answers."""
+        for k, o in enumerate(self.rs.outcomes):
+            if self.enc.sat(self.enc.rank == k):
+                continue
+            own = [r.id for r in self.rs.rules if r.outcome == o.id]
+            if not own and o.id == self.rs.document.routing.otherwise:
+                reason = ": it is the 'otherwise' outcome, but some rule fires for every set of answers"
+            elif not own:
+                reason = ""
+            elif all(r in never for r in own):
+                reason = ": its rules can never fire"
+            else:
+                reason = ": whenever its rules fire, a rule with a more serious outcome fires too"
+            self.add("CK007", f"outcome:{o.id}", outcome=o.id, reason=reason)
+
+    # --- non-isolation and declared kinds -------------------------------------------------
+    def non_isolation(self) -> None:
+        """CK001: no emergency/Prevent outcome on context/protective/profile answers alone;
+        CK012: no outcome reached without a yes among the kinds it declares it needs."""
+        enc, z3 = self.enc, self.z3
+        for k, o in enumerate(self.rs.outcomes):
+            checks: list[tuple[str, frozenset[Kind]]] = []
+            if o.category in SERIOUS:
+                checks.append(("CK001", CONCERN_KINDS))
+            if o.needs_one_of_kinds:
+                checks.append(("CK012", frozenset(o.needs_one_of_kinds)))
+            for code, kinds in checks:
+                silent = [z3.Not(enc.x[i]) for i in self.of_kinds(kinds)]
+                yes = enc.smallest([enc.rank == k, *silent])
+                if yes is None:
+                    continue
+                rule = self.replay.decider(yes)
+                decided = (f"rule '{rule}' decides it" if rule
+                           else "no rule fires, so it is the 'otherwise' outcome")
+                key = f"rule:{rule}" if rule else f"outcome:{o.id}"
+                self.add(code, key, outcome=o.id, category=o.category.value,
+                         kinds=_kind_words(kinds), example=example(self.replay.sorted(yes)),
+                         decided=decided, rule=rule or "otherwise")
+                break  # CK001 already shows the declaration fails too
+
+    # --- changing one answer ----------------------------------------------------------------
+    def flips(self) -> None:
+        """CK003 concern signs never lower; CK002/CK013 protective never lowers/raises;
+        CK011 profile never changes the outcome."""
+        z3, enc = self.z3, self.enc
+        sel = {i: z3.Bool(f"flip_{i}") for i in enc.ids}
+        after = Encoding(self.rs, z3, env={i: z3.Or(enc.x[i], sel[i]) for i in enc.ids})
+        frame = [z3.PbEq([(s, 1) for s in sel.values()], 1),
+                 *[z3.Implies(sel[i], z3.Not(enc.x[i])) for i in enc.ids]]
+        lower, higher = after.rank > enc.rank, after.rank < enc.rank
+        properties = [
+            ("CK003", self.of_kinds(CONCERN_KINDS), lower),
+            ("CK002", self.of_kinds([Kind.PROTECTIVE]), lower),
+            ("CK013", self.of_kinds([Kind.PROTECTIVE]), higher),
+            ("CK011", self.of_kinds([Kind.PROFILE]), after.rank != enc.rank),
+        ]
+        solver = z3.Solver()
+        solver.add(*frame)
+        for code, ids, broken in properties:
+            if not ids:
+                continue
+            solver.push()
+            solver.add(broken, z3.Or([sel[i] for i in ids]))
+            failed = solver.check() == z3.sat
+            solver.pop()
+            if not failed:
+                continue  # proved for every indicator of these kinds at once
+            for i in ids:
+                yes = enc.smallest([*frame, broken, sel[i]])
+                if yes is not None:
+                    self.flip_problem(code, i, yes)
+
+    def flip_problem(self, code: str, indicator: str, yes: frozenset[str]) -> None:
+        rp = self.replay
+        before, after = rp.outcome(yes), rp.outcome(yes | {indicator})
+        fired_before, fired_after = set(rp.fired(yes)), set(rp.fired(yes | {indicator}))
+        if self.rs.rank(after) < self.rs.rank(before):  # a rule started firing
+            changed, target = fired_after - fired_before, after
+        else:  # the rule that decided before stopped firing
+            changed, target = fired_before - fired_after, before
+        rule = next((r.id for r in self.rs.rules if r.outcome == target and r.id in changed),
+                    "otherwise")
+        self.add(code, f"rule:{rule}", indicator=indicator, before=before, after=after,
+                 example=example(rp.sorted(yes)), rule=rule)
+
+
+# --- declarations and fairness (plain checks, no solver needed) -----------------------------
+
+def _declarations(rs: RuleSet) -> list[Problem]:
+    """CK009/CK010: serious outcomes say which kinds of sign they need, and only concern kinds."""
+    out: list[Problem] = []
+    for o in rs.outcomes:
+        line = rs.line_of(f"outcome:{o.id}")
+        if o.category in SERIOUS and not o.needs_one_of_kinds:
+            out.append(problem("CK009", rs.main_path, line, outcome=o.id, category=o.category.value))
+        wrong = [k for k in o.needs_one_of_kinds if k not in CONCERN_KINDS]
+        if wrong:
+            out.append(problem("CK010", rs.main_path, line, outcome=o.id,
+                               kinds=f"the {_words([k.value for k in wrong], 'and')} kind"
+                               + ("s" if len(wrong) > 1 else ""),
+                               category=o.category.value))
+    return out
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    """Whole words, any case, any spacing between the words of a phrase."""
+    words = [re.escape(w) for w in text.replace("_", " ").split()]
+    return re.compile(r"(?<![a-z0-9])" + r"\s+".join(words) + r"(?![a-z0-9])", re.IGNORECASE)
+
+
+def _fairness(rs: RuleSet) -> list[Problem]:
+    """CK008: no protected characteristic or lawful life in the wording of a weighed question."""
+    if rs.fairness is None:
+        return [problem("CK014", rs.main_path, 0, file=rs.main_path)]
+    terms = [(_phrase(t), p) for p in rs.fairness.protected for t in p.terms]
+    allows = [_phrase(a.phrase) for a in rs.fairness.allow]
+    out: list[Problem] = []
+    for factor in rs.factors:
+        if factor.kind is Kind.PROFILE:
+            continue  # decides safeguarding steps only; the proofs show it never routes
+        for ind in factor.indicators:
+            fields = [("the id", ind.id.replace("_", " ")), ("the question", ind.question),
+                      ("the definition", ind.definition), ("the example", ind.example),
+                      ("the help text", ind.help)]
+            for name, text in fields:
+                exempt = [m.span() for a in allows for m in a.finditer(text)]
+                for rx, cat in terms:
+                    hit = next((m for m in rx.finditer(text)
+                                if not any(s <= m.start() and m.end() <= e for s, e in exempt)),
+                               None)
+                    if hit is None:
+                        continue
+                    out.append(problem(
+                        "CK008", rs.main_path, rs.line_of(f"indicator:{ind.id}"),
+                        where=f"{name} of indicator '{ind.id}'", term=hit.group(0),
+                        category=cat.category, why=cat.why, explanation=rs.fairness.explanation))
+    return out
 
 
 def check_ruleset(ruleset: RuleSet) -> list[Problem]:
-    """Run every static check over a rule set."""
-    return []
+    """Run every static check and proof; errors stop the rule set being used, warnings do not."""
+    found = _declarations(ruleset) + _fairness(ruleset) + _Prover(ruleset).run()
+    return sorted(found, key=lambda p: (p.path, p.line))

@@ -127,7 +127,7 @@ CATALOGUE: dict[str, Entry] = {
               "{example}, because rule '{rule}' reads it",
               "protective factors are recorded and shown, never weighed in routing; "
               "remove '{indicator}' from rule '{rule}'"),
-        Entry("CK014", "No fairness list", "there is no fairness.yaml beside {path}, so no wording "
+        Entry("CK014", "No fairness list", "there is no fairness.yaml beside {file}, so no wording "
               "was checked for protected characteristics",
               "copy the shipped rules/fairness.yaml into the same folder", Severity.WARNING),
         # --- rule-file scenarios (rules/tests) --------------------------------------------------
