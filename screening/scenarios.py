@@ -1,0 +1,460 @@
+"""Rule-file scenarios: worked cases the policy team writes in YAML, run against the rules.
+
+Why: the routing rules encode safeguards (no factor in isolation, protective factors never lower a
+route, the Shawcross and Anderson lessons).  A scenario pins one realistic case to the outcome the
+policy team agreed, so an edit that changes it is caught before it goes live, in words that name
+the scenario's file:line, what was expected, what the rules now say, and which rules said it.
+
+A scenario file (``<rules>/tests/*.yaml``) is a list of scenarios, or a mapping holding
+``scenarios:``.  Each scenario::
+
+    - name: unique_name
+      description: A short vignette of observable behaviour, from the worker's point of view.
+      answers: {indicator_id: yes | no | unknown, ...}     # missing = unknown
+      expect:
+        outcome: outcome_id                                # required
+        additional_steps: [step_id, ...]                   # optional, exact list
+        fired: [rule_id, ...]                              # optional, these rules must fire
+        not_fired: [rule_id, ...]                          # optional, these must not
+        could_become: outcome_id | none | {outcome: id, if_yes: [indicator_id, ...]}
+
+The same loader and runner serve ``python -m screening test`` (:func:`main`) and the pytest plugin
+in ``rules/tests/conftest.py``, so both report identical catalogue messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from .engine import Assessment, evaluate, normalise_answers
+from .errors import AnswersError, Problem, RuleSetError, Severity, problem, suggest
+from .loading import load
+from .ruleset import RuleSet
+from .yamlio import LINES, line_of, own_line, parse
+
+SCENARIO_KEYS = ("name", "description", "answers", "expect")
+REQUIRED_KEYS = ("name", "description", "answers", "expect")
+EXPECT_KEYS = ("outcome", "additional_steps", "fired", "not_fired", "could_become")
+FILE_KEYS = ("scenarios", "description")
+CB_KEYS = ("outcome", "if_yes")
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class CouldBecomeExpectation:
+    """What ``expect.could_become`` asks for: no escalation (outcome None), or this one."""
+
+    outcome: str | None
+    if_yes: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The agreed result of a scenario; unset optional parts are not checked."""
+
+    outcome: str
+    additional_steps: tuple[str, ...] | None = None
+    fired: tuple[str, ...] = ()
+    not_fired: tuple[str, ...] = ()
+    could_become: CouldBecomeExpectation | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One worked case, with where it was written so failures can point at it."""
+
+    name: str
+    description: str
+    answers: Mapping[str, str]
+    expect: Expectation
+    path: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One expectation the rules no longer meet."""
+
+    what: str
+    expected: str
+    actual: str
+
+    def __str__(self) -> str:
+        return f"expected {self.what} {self.expected}, got {self.actual}"
+
+
+@dataclass(frozen=True)
+class Result:
+    """A scenario run: the engine's assessment and every expectation it missed."""
+
+    scenario: Scenario
+    assessment: Assessment
+    mismatches: tuple[Mismatch, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+    def problem(self) -> Problem | None:
+        """The TS001 catalogue message (one line), or None when the scenario passes."""
+        if self.passed:
+            return None
+        return problem("TS001", self.scenario.path, self.scenario.line, name=self.scenario.name,
+                       mismatches="; ".join(str(m) for m in self.mismatches),
+                       trace=trace_line(self.assessment))
+
+    def report(self) -> str:
+        """A multi-line account for pytest: the message, the answers and the full trace."""
+        p = self.problem()
+        head = p.format() if p else f"{self.scenario.where}: scenario '{self.scenario.name}' passed"
+        a = self.assessment
+        lines = [head, "", f"  {self.scenario.description}", ""]
+        for m in self.mismatches:
+            lines.append(f"  {m.what}: expected {m.expected}")
+            lines.append(f"  {' ' * len(m.what)}  actual   {m.actual}")
+        yes = ", ".join(a.yes) or "(none)"
+        lines += ["", f"  answered yes: {yes}", "  rules that fired:"]
+        lines += [f"    {line}" for line in trace_lines(a)]
+        lines.append(f"  additional steps: {_fmt_list(a.additional_steps)}")
+        cb = a.could_become
+        lines.append("  could become: " + ("nothing more serious" if cb is None else
+                                           f"{cb.outcome} if yes to {', '.join(cb.if_yes)}"))
+        return "\n".join(lines)
+
+
+def trace_lines(a: Assessment) -> list[str]:
+    """One line per fired rule: its outcome, whether it decided, and the answers it relied on."""
+    if not a.fired:
+        return [f"no rule fired, so the outcome is '{a.outcome}' (otherwise)"]
+    out = []
+    for f in a.fired:
+        evidence = ", ".join(f"{e.indicator}={e.answer}" for e in f.evidence) or "no answers"
+        decisive = ", decisive" if f.decisive else ""
+        out.append(f"{f.id} -> {f.outcome}{decisive}, on {evidence}")
+    return out
+
+
+def trace_line(a: Assessment) -> str:
+    """The trace on one line, for the CLI's one-line-per-failure output."""
+    return " | ".join(trace_lines(a))
+
+
+def _fmt_list(items: Iterable[str]) -> str:
+    return "[" + ", ".join(items) + "]"
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def scenario_dir(rules_path: Path) -> Path:
+    """Scenarios live in ``<rules folder>/tests`` (beside ruleset.yaml when given a file)."""
+    return (rules_path if rules_path.is_dir() else rules_path.parent) / "tests"
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    """The scenario files in a folder, in a stable order."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
+
+
+class _FileReader:
+    """Validates one scenario file against a rule set, collecting every problem with its line."""
+
+    def __init__(self, ruleset: RuleSet, path: str):
+        self.ruleset, self.path = ruleset, path
+        self.problems: list[Problem] = []
+        self.outcomes = [o.id for o in ruleset.outcomes]
+        self.rules = [r.id for r in ruleset.rules]
+        self.steps = [s.id for s in ruleset.steps]
+        self.indicators = list(ruleset.indicator_ids())
+
+    def bad(self, line: int, reason: str) -> None:
+        self.problems.append(problem("TS002", self.path, line, reason=reason))
+
+    def unknown(self, line: int, name: str, value: str, what: str, known: Sequence[str]) -> None:
+        self.problems.append(problem("TS003", self.path, line, name=name, id=value, what=what,
+                                     ruleset=self.ruleset.id, suggestion=suggest(value, known)))
+
+    def unknown_keys(self, node: dict[Any, Any], allowed: Sequence[str], where: str) -> None:
+        for key in node:
+            if key == LINES or key in allowed:
+                continue
+            self.bad(line_of(node, (key,)),
+                     f"'{key}' is not a setting {where}{suggest(str(key), allowed)}; "
+                     f"use one of: {', '.join(allowed)}")
+
+    def read(self, raw: Any) -> list[Scenario]:
+        items: Any = raw
+        if isinstance(raw, dict):
+            self.unknown_keys(raw, FILE_KEYS, "of a scenario file")
+            if "scenarios" not in raw:
+                self.bad(own_line(raw, 1), "the file has no 'scenarios:' list")
+                return []
+            items = raw["scenarios"]
+        if not isinstance(items, list) or not items:
+            line = line_of(raw, ("scenarios",)) if isinstance(raw, dict) else 1
+            self.bad(line, "the file holds no scenarios: it must be a list of scenarios "
+                           "(or 'scenarios:' holding one)")
+            return []
+        out = []
+        for index, item in enumerate(items):
+            scenario = self.scenario(item, index)
+            if scenario is not None:
+                out.append(scenario)
+        return out
+
+    def scenario(self, node: Any, index: int) -> Scenario | None:
+        if not isinstance(node, dict):
+            self.bad(0, f"scenario number {index + 1} is not a mapping of name, description, "
+                        "answers and expect")
+            return None
+        line = own_line(node)
+        before = len(self.problems)
+        self.unknown_keys(node, SCENARIO_KEYS, "of a scenario")
+        name = node.get("name")
+        if not isinstance(name, str) or not name.strip():
+            self.bad(line, f"scenario number {index + 1} has no name (a short unique text)")
+            name = f"number {index + 1}"
+        for key in REQUIRED_KEYS[1:]:
+            if key not in node:
+                self.bad(line, f"scenario '{name}' has no '{key}'")
+        description = node.get("description")
+        if "description" in node and (not isinstance(description, str) or not description.strip()):
+            self.bad(line_of(node, ("description",)),
+                     f"scenario '{name}': description must be a short text vignette")
+        answers = self.answers(node, name)
+        expect = self.expect(node, name) if "expect" in node else None
+        if len(self.problems) > before or expect is None or answers is None:
+            return None
+        return Scenario(name=name, description=str(description).strip(), answers=answers,
+                        expect=expect, path=self.path, line=line)
+
+    def answers(self, node: dict[Any, Any], name: str) -> dict[str, str] | None:
+        raw = node.get("answers")
+        if raw is None and "answers" in node:
+            return {}
+        if raw is None:
+            return None
+        if not isinstance(raw, dict):
+            self.bad(line_of(node, ("answers",)),
+                     f"scenario '{name}': answers must map question ids to yes, no or unknown")
+            return None
+        out: dict[str, str] = {}
+        for key, value in raw.items():
+            if key == LINES:
+                continue
+            try:
+                out.update(normalise_answers(self.ruleset, {key: value}, self.path))
+            except AnswersError as e:
+                # The engine knows what a valid answer is; we only know where it was written.
+                line = line_of(raw, (key,))
+                self.problems += [dataclasses.replace(p, line=line) for p in e.problems]
+        return out
+
+    def id_list(self, expect: dict[Any, Any], key: str, name: str, what: str,
+                known: Sequence[str]) -> tuple[str, ...] | None:
+        value = expect.get(key)
+        line = line_of(expect, (key,))
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.bad(line, f"scenario '{name}': expect.{key} must be a list of {what} ids")
+            return None
+        for v in value:
+            if v not in known:
+                self.unknown(line, name, v, what, known)
+        return tuple(value)
+
+    def expect(self, node: dict[Any, Any], name: str) -> Expectation | None:
+        raw = node.get("expect")
+        line = line_of(node, ("expect",))
+        if not isinstance(raw, dict):
+            self.bad(line, f"scenario '{name}': expect must be a mapping with at least 'outcome'")
+            return None
+        self.unknown_keys(raw, EXPECT_KEYS, "under expect")
+        outcome = raw.get("outcome")
+        if not isinstance(outcome, str):
+            self.bad(line, f"scenario '{name}': expect has no outcome "
+                           f"(one of: {', '.join(self.outcomes)})")
+            return None
+        if outcome not in self.outcomes:
+            self.unknown(line_of(raw, ("outcome",)), name, outcome, "outcome", self.outcomes)
+        steps = self.id_list(raw, "additional_steps", name, "additional step", self.steps)
+        if "additional_steps" in raw and raw["additional_steps"] is None:
+            steps = ()
+        fired = self.id_list(raw, "fired", name, "rule", self.rules) or ()
+        not_fired = self.id_list(raw, "not_fired", name, "rule", self.rules) or ()
+        return Expectation(outcome=outcome, additional_steps=steps, fired=fired,
+                           not_fired=not_fired, could_become=self.could_become(raw, name))
+
+    def could_become(self, expect: dict[Any, Any], name: str) -> CouldBecomeExpectation | None:
+        if "could_become" not in expect:
+            return None
+        value = expect["could_become"]
+        line = line_of(expect, ("could_become",))
+        if value is None or value == "none":
+            return CouldBecomeExpectation(None)
+        if isinstance(value, str):
+            if value not in self.outcomes:
+                self.unknown(line, name, value, "outcome", self.outcomes)
+            return CouldBecomeExpectation(value)
+        if isinstance(value, dict) and isinstance(value.get("outcome"), str):
+            self.unknown_keys(value, CB_KEYS, "under could_become")
+            outcome = value["outcome"]
+            if outcome not in self.outcomes:
+                self.unknown(line_of(value, ("outcome",)), name, outcome, "outcome", self.outcomes)
+            if_yes = self.id_list(value, "if_yes", name, "indicator", self.indicators)
+            return CouldBecomeExpectation(outcome, if_yes)
+        self.bad(line, f"scenario '{name}': could_become must be an outcome id, none, "
+                       "or a mapping with outcome and if_yes")
+        return None
+
+
+def load_file(path: Path, ruleset: RuleSet) -> tuple[list[Scenario], list[Problem]]:
+    """Read one scenario file; return its scenarios, or every problem that stops it being used."""
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return [], [problem("RS001", where, 0, what=where, reason=e.strerror or str(e))]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return [], [problem("RS002", where, line, reason="the file is not UTF-8 text")]
+    raw, probs = parse(text, where)
+    if probs:
+        return [], probs
+    reader = _FileReader(ruleset, where)
+    scenarios = reader.read(raw)
+    seen: dict[str, Scenario] = {}
+    for s in scenarios:
+        if s.name in seen:
+            reader.bad(s.line, f"the scenario name '{s.name}' is used twice "
+                               f"(first on line {seen[s.name].line}); give each scenario its own name")
+        else:
+            seen[s.name] = s
+    if reader.problems:
+        return [], reader.problems
+    return scenarios, []
+
+
+def load_dir(folder: Path, ruleset: RuleSet) -> tuple[list[Scenario], list[Problem]]:
+    """Read every scenario file in a folder; names must be unique across files."""
+    files = scenario_files(folder)
+    if not files:
+        return [], [problem("TS004", str(folder), 0, folder=str(folder))]
+    scenarios: list[Scenario] = []
+    problems: list[Problem] = []
+    seen: dict[str, Scenario] = {}
+    for f in files:
+        found, probs = load_file(f, ruleset)
+        problems += probs
+        for s in found:
+            if s.name in seen:
+                problems.append(problem(
+                    "TS002", s.path, s.line,
+                    reason=f"the scenario name '{s.name}' is used twice (first at "
+                           f"{seen[s.name].where}); give each scenario its own name"))
+            else:
+                seen[s.name] = s
+                scenarios.append(s)
+    return scenarios, problems
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+def run(scenario: Scenario, ruleset: RuleSet) -> Result:
+    """Evaluate one scenario and compare every stated expectation with what the rules say."""
+    a = evaluate(ruleset, scenario.answers)
+    e = scenario.expect
+    misses: list[Mismatch] = []
+    if a.outcome != e.outcome:
+        misses.append(Mismatch("outcome", e.outcome, a.outcome))
+    if e.additional_steps is not None and tuple(e.additional_steps) != a.additional_steps:
+        misses.append(Mismatch("additional_steps", _fmt_list(e.additional_steps),
+                               _fmt_list(a.additional_steps)))
+    fired = [f.id for f in a.fired]
+    missing = [r for r in e.fired if r not in fired]
+    if missing:
+        misses.append(Mismatch("fired to include", _fmt_list(missing),
+                               "fired " + _fmt_list(fired)))
+    unwanted = [r for r in e.not_fired if r in fired]
+    if unwanted:
+        misses.append(Mismatch("not to fire", _fmt_list(unwanted), "fired " + _fmt_list(fired)))
+    cb = e.could_become
+    if cb is not None:
+        actual = a.could_become
+        got = "none" if actual is None else f"{actual.outcome} if yes to {_fmt_list(actual.if_yes)}"
+        if cb.outcome is None:
+            if actual is not None:
+                misses.append(Mismatch("could_become", "none", got))
+        elif actual is None or actual.outcome != cb.outcome or (
+                cb.if_yes is not None and tuple(cb.if_yes) != actual.if_yes):
+            want = cb.outcome if cb.if_yes is None else f"{cb.outcome} if yes to {_fmt_list(cb.if_yes)}"
+            misses.append(Mismatch("could_become", want, got))
+    return Result(scenario, a, tuple(misses))
+
+
+def run_all(scenarios: Iterable[Scenario], ruleset: RuleSet) -> list[Result]:
+    """Run every scenario (in file order)."""
+    return [run(s, ruleset) for s in scenarios]
+
+
+def coverage_warnings(results: Sequence[Result], ruleset: RuleSet) -> list[Problem]:
+    """Rules that decide no scenario's outcome, and steps no scenario adds.
+
+    Why: a rule with no scenario can be edited or broken without any test noticing.
+    """
+    decided = {f.id for r in results for f in r.assessment.fired if f.decisive}
+    stepped = {s for r in results for s in r.assessment.additional_steps}
+    out = [problem("TS005", ruleset.main_path, rule.line, what="rule", id=rule.id)
+           for rule in ruleset.rules if rule.id not in decided]
+    out += [problem("TS005", ruleset.main_path, step.line, what="additional step", id=step.id)
+            for step in ruleset.steps if step.id not in stepped]
+    return out
+
+
+def main(rules_path: Path, out: TextIO) -> int:
+    """``python -m screening test [RULES]``: 0 all pass, 1 any fails, 2 files cannot be read."""
+    try:
+        ruleset = load(rules_path)
+    except RuleSetError as e:
+        for p in e.problems:
+            out.write(p.format() + "\n")
+        out.write("cannot run the scenarios: the rule set cannot be read\n")
+        return 2
+    folder = scenario_dir(rules_path)
+    scenarios, problems = load_dir(folder, ruleset)
+    if problems:
+        for p in problems:
+            out.write(p.format() + "\n")
+        out.write(f"cannot run the scenarios: {len(problems)} problem(s) in the scenario files\n")
+        return 2
+    results = run_all(scenarios, ruleset)
+    failed = [r for r in results if not r.passed]
+    for r in failed:
+        failure = r.problem()
+        if failure is not None:
+            out.write(failure.format() + "\n")
+    for w in coverage_warnings(results, ruleset):
+        if w.severity is Severity.WARNING:
+            out.write(f"{w.where}: warning {w.code} {w.message}; {w.fix}\n")
+    by_outcome = Counter(s.expect.outcome for s in scenarios)
+    spread = ", ".join(f"{o.id} {by_outcome[o.id]}" for o in ruleset.outcomes)
+    out.write(f"{len(results)} scenarios in {folder} ({spread}): {len(results) - len(failed)} passed, "
+              f"{len(failed)} failed; rules {ruleset.id} {ruleset.version}\n")
+    return 1 if failed else 0
