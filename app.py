@@ -1,0 +1,52 @@
+"""Streamlit entry point: the contacts first (they must survive any failure), then the pages.
+
+Run with ``make run``.  The rule set is loaded once per content (see ui/state.py); if it cannot be
+loaded the catalogue's problems are shown, with 999 and the Prevent Lead's number still on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+st.set_page_config(page_title="Prevent concern screening", page_icon=":material/shield:",
+                   layout="centered", initial_sidebar_state="expanded")
+
+from screening import RuleSet  # noqa: E402  (set_page_config must come first)
+from ui import contacts  # noqa: E402
+from ui.state import get_ruleset  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("screening.app")
+
+
+def main() -> None:
+    ruleset: RuleSet | None = None
+    try:
+        loaded = get_ruleset()
+        ruleset = loaded.ruleset
+    except Exception:  # an unexpected failure reading the rules: numbers first, then say so
+        log.exception("loading the rule set failed")
+        contacts.render_sidebar(None)
+        contacts.render_failure(None)
+        return
+    contacts.render_sidebar(ruleset)
+    if ruleset is None:
+        contacts.render_broken_rules(loaded.problems)
+        return
+    pages = [st.Page(str(HERE / "ui" / "screen.py"), title="Screen a concern", default=True,
+                     icon=":material/assignment:")]
+    if (HERE / "ui" / "review.py").exists():
+        pages.append(st.Page(str(HERE / "ui" / "review.py"), title="Open a screening file",
+                             url_path="review", icon=":material/folder_open:"))
+    page = st.navigation(pages, position="top" if len(pages) > 1 else "hidden")
+    try:
+        page.run()
+    except Exception:  # never a traceback: a calm message with the numbers (details go to the log)
+        log.exception("page %s failed", page.title)
+        contacts.render_failure(ruleset)
+
+
+main()

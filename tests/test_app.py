@@ -1,0 +1,282 @@
+"""The frontline journey, driven headless with Streamlit's AppTest.
+
+Titles, questions and numbers are read from the rule file, so these tests check that the screen
+shows what the YAML says, not what the tests happen to remember.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import screening
+from screening import summary
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+RULES = screening.load(ROOT / "rules")
+EMERGENCY, LEAD = RULES.emergency_contact.phone, RULES.default_contact.phone
+
+
+@pytest.fixture(autouse=True)
+def _shipped_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SCREENING_RULES", raising=False)
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text on the page, main area and sidebar."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
+                 "success", "code"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [r.label for r in at.radio]
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # undo Markdown escaping
+
+
+def title(at: AppTest) -> str:
+    return at.title[0].value
+
+
+def qid(key: str) -> str:
+    return key.rsplit(".", 1)[1]
+
+
+def answer_page(at: AppTest, answers: dict[str, str] | None = None, default: str | None = "no") -> AppTest:
+    """Answer every question on this page (``default`` for those not named), then Next."""
+    answers = answers or {}
+    for r in at.radio:
+        value = answers.get(qid(r.key), default)
+        if value is not None:
+            r.set_value(value)
+    return at.button(key="nav.next").click().run()
+
+
+def to_account(at: AppTest, answers: dict[str, str]) -> AppTest:
+    while at.radio:
+        before = title(at)
+        answer_page(at, answers)
+        assert not at.exception
+        assert title(at) != before, f"stuck on {before!r}: {texts(at)}"
+    assert title(at) == "What happened"
+    return at
+
+
+def fill_account(at: AppTest, noticed: str = "Said attacks on a group were deserved.") -> AppTest:
+    at.text_area(key="account.0.noticed_what").input(noticed)
+    at.text_area(key="account.0.alternative_explanations").input("Was angry after an argument")
+    at.selectbox(key="account.0.age_band").select("16 to 17")
+    at.text_input(key="account.0.screener_role").input("Housing officer")
+    return at.button(key="nav.next").click().run()
+
+
+def complete(answers: dict[str, str]) -> AppTest:
+    at = to_account(start(), answers)
+    fill_account(at)
+    assert title(at) == "Check your answers"
+    at.button(key="nav.next").click().run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize(("answers", "outcome"), [
+    ({"justifies_violence": "yes"}, "contact_prevent_lead"),
+    ({"researches_attacks": "yes", "rejects_violence": "yes"}, "contact_prevent_lead"),
+    ({"violence_fixation": "yes"}, "prevent_lead_advice"),
+    ({"us_and_them": "yes", "isolated": "yes"}, "prevent_lead_advice"),
+    ({"isolated": "yes", "money_stress": "yes"}, "consider_safeguarding"),
+    ({"us_and_them": "yes"}, "consider_safeguarding"),
+    ({}, "no_prevent_concern"),
+])
+def test_each_outcome_reached_by_clicking_through(answers: dict[str, str], outcome: str) -> None:
+    at = complete(answers)
+    want = RULES.outcome(outcome)
+    assert title(at) == want.title
+    page = texts(at)
+    assert want.what_to_do[0] in page
+    assert RULES.contact(want.contact).phone in page
+    assert RULES.version in page and RULES.sha256[:12] in page
+
+
+def test_gate_yes_jumps_straight_to_emergency_screen_then_can_be_recorded() -> None:
+    at = start()
+    gate = RULES.outcome("emergency")
+    at.radio(key="answer.0.named_target").set_value("yes").run()
+    assert title(at) == gate.title
+    page = texts(at)
+    assert all(step in page for step in gate.what_to_do)
+    assert f"Call [{EMERGENCY}]" in page and LEAD in page
+    at.button(key="nav.record").click().run()
+    assert title(at) == "What happened"
+    fill_account(at)
+    at.button(key="nav.next").click().run()
+    assert title(at) == gate.title  # the result page keeps the emergency route
+
+
+def test_back_from_emergency_screen_returns_to_the_gate_with_answers() -> None:
+    at = start()
+    at.radio(key="answer.0.imminent_danger").set_value("yes").run()
+    at.button(key="nav.back").click().run()
+    assert title(at) == RULES.factors[0].title
+    assert at.radio(key="answer.0.imminent_danger").value == "yes"
+
+
+def test_back_keeps_answers() -> None:
+    at = start()
+    answer_page(at, {"imminent_travel": "unknown"})
+    assert title(at) == RULES.factor("engagement").title
+    at.radio(key="answer.0.us_and_them").set_value("yes")
+    at.radio(key="answer.0.closed_mindset").set_value("unknown")
+    at.button(key="nav.back").click().run()
+    assert title(at) == RULES.factor("immediate_risk").title
+    assert at.radio(key="answer.0.imminent_travel").value == "unknown"
+    assert at.radio(key="answer.0.imminent_danger").value == "no"
+    at.button(key="nav.next").click().run()
+    assert at.radio(key="answer.0.us_and_them").value == "yes"
+    assert at.radio(key="answer.0.closed_mindset").value == "unknown"
+    assert at.radio(key="answer.0.justifies_violence").value is None
+
+
+def test_change_from_check_page_returns_to_it() -> None:
+    at = to_account(start(), {})
+    fill_account(at)
+    assert title(at) == "Check your answers"
+    at.button(key="change.engagement").click().run()
+    assert title(at) == RULES.factor("engagement").title
+    assert at.radio(key="answer.0.praises_attackers").value == "no"
+    at.radio(key="answer.0.praises_attackers").set_value("yes")
+    at.button(key="nav.next").click().run()
+    assert title(at) == "Check your answers"
+    assert f"{RULES.indicator('praises_attackers').question} **Yes**" in texts(at)
+    at.button(key="change.account").click().run()
+    assert at.text_area(key="account.0.noticed_what").value.startswith("Said attacks")
+    at.button(key="nav.next").click().run()
+    assert title(at) == "Check your answers"
+    at.button(key="nav.next").click().run()
+    assert title(at) == RULES.outcome("contact_prevent_lead").title
+
+
+def test_missing_answers_show_the_error_summary() -> None:
+    at = start()
+    at.radio(key="answer.0.imminent_danger").set_value("no")
+    at.button(key="nav.next").click().run()
+    assert title(at) == RULES.factors[0].title
+    summary_box = at.error[-1].value if "There is a problem" in at.error[-1].value else \
+        next(e.value for e in at.error if "There is a problem" in e.value)
+    for ind in RULES.factors[0].indicators[1:]:
+        assert ind.question in summary_box
+    assert RULES.factors[0].indicators[0].question not in summary_box
+    answer_page(at)  # answering the rest clears the problem and moves on
+    assert "There is a problem" not in texts(at)
+    assert title(at) == RULES.factor("engagement").title
+
+
+def test_account_needs_what_was_noticed() -> None:
+    at = to_account(start(), {})
+    at.button(key="nav.next").click().run()
+    assert title(at) == "What happened"
+    assert "There is a problem" in texts(at)
+
+
+def test_contacts_on_every_step() -> None:
+    at = start()
+    seen = 0
+    while True:
+        page = texts(at)
+        assert EMERGENCY in page and LEAD in page, title(at)
+        assert "If in doubt, call the" in page
+        seen += 1
+        if at.radio:
+            answer_page(at, {})
+        elif title(at) == "What happened":
+            fill_account(at)
+        elif title(at) == "Check your answers":
+            at.button(key="nav.next").click().run()
+        else:
+            break
+    assert seen == len(RULES.factors) + 3  # every factor, the account, the check page, the result
+
+
+def _copy_rules(tmp_path: Path) -> Path:
+    dest = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", dest, ignore=shutil.ignore_patterns("tests"))
+    return dest
+
+
+def test_broken_rules_show_the_problem_and_still_the_numbers(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = _copy_rules(tmp_path)
+    with (rules / "ruleset.yaml").open("a") as f:
+        f.write("\nbroken: [this list is never closed\n")
+    monkeypatch.setenv("SCREENING_RULES", str(rules))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    page = texts(at)
+    assert "RS002" in page
+    assert "999" in page and "01702 546 366" in page
+    assert "Traceback" not in page
+
+
+def test_question_wording_comes_from_the_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = _copy_rules(tmp_path)
+    path = rules / "ruleset.yaml"
+    old = RULES.indicator("imminent_danger").question
+    path.write_text(path.read_text().replace(old, "Could somebody be hurt in the next hour?"))
+    monkeypatch.setenv("SCREENING_RULES", str(rules))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert at.radio(key="answer.0.imminent_danger").label == "**Could somebody be hurt in the next hour?**"
+    assert old not in texts(at)
+
+
+def test_departure_needs_a_reason_and_is_kept_in_the_summary() -> None:
+    at = complete({"isolated": "yes"})
+    assert title(at) == RULES.outcome("consider_safeguarding").title
+    at.selectbox(key="departure.0.outcome").select("prevent_lead_advice")
+    at.button(key="departure.save").click().run()
+    assert "There is a problem" in texts(at)
+    assert at.session_state["journey"].departure is None
+    at.text_area(key="departure.0.reason").input("They also talked about a banned group's leader")
+    at.button(key="departure.save").click().run()
+    j = at.session_state["journey"]
+    assert j.departure is not None and j.departure.outcome == "prevent_lead_advice"
+    assert "banned group" in texts(at)
+    assert title(at) == RULES.outcome("consider_safeguarding").title  # the recommendation is kept
+
+    from ui.result import record_of
+    record = record_of(RULES, j)
+    assessment = screening.evaluate(RULES, record.answers)
+    md = summary.to_markdown(RULES, assessment, record)
+    assert "banned group" in md.replace("\\", "")
+    assert record.age_band == "16 to 17" and record.screener_role == "Housing officer"
+
+
+def test_start_a_new_screening_clears_everything() -> None:
+    at = complete({"isolated": "yes"})
+    at.button(key="nav.restart").click().run()
+    assert title(at) == RULES.factors[0].title
+    assert all(r.value is None for r in at.radio)
+    j = at.session_state["journey"]
+    assert j.answers == {} and j.account == {} and j.step == 0
+
+
+def test_unexpected_error_is_calm_and_keeps_the_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.questions
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(ui.questions, "factor_page", boom)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    page = texts(at)
+    assert "Something went wrong" in page and "simulated failure" not in page
+    assert EMERGENCY in page and LEAD in page

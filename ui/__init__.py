@@ -1,0 +1,1 @@
+"""Streamlit pages and widgets only: no business logic (that lives in screening/)."""

@@ -1,0 +1,169 @@
+"""Callbacks that move the journey: Next, Back, Change, and the answers written back from widgets.
+
+They run before the script reruns (Streamlit callbacks), so every page is drawn from a journey that
+already holds the latest answers.  Routing itself is the engine's: the emergency jump asks
+:func:`screening.evaluate` whether the answers so far reach an emergency outcome.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from screening import RuleSet, evaluate
+from screening.record import Departure, now_utc
+from screening.ruleset import Category
+
+from .state import ACCOUNT_FIELDS, journey, new_journey, plan
+
+#: What each account field must hold before Next; the label for the error summary.
+REQUIRED_ACCOUNT: dict[str, str] = {"noticed_what": "Describe what you noticed"}
+
+
+def answer_key(indicator_id: str) -> str:
+    return f"answer.{journey().nonce}.{indicator_id}"
+
+
+def account_key(name: str) -> str:
+    return f"account.{journey().nonce}.{name}"
+
+
+def departure_key(name: str) -> str:
+    return f"departure.{journey().nonce}.{name}"
+
+
+def is_emergency(ruleset: RuleSet, answers: dict[str, str]) -> bool:
+    """Do the answers so far reach an emergency outcome? (The engine decides, not the screen.)"""
+    outcome = ruleset.outcome(evaluate(ruleset, valid_answers(ruleset, answers)).outcome)
+    return outcome.category is Category.EMERGENCY
+
+
+def valid_answers(ruleset: RuleSet, answers: dict[str, str]) -> dict[str, str]:
+    """Answers for questions this rule set still asks (a rule edit mid-screening may drop some)."""
+    ids = set(ruleset.indicator_ids())
+    return {k: v for k, v in answers.items() if k in ids}
+
+
+def _check_emergency(ruleset: RuleSet) -> None:
+    j = journey()
+    if not j.emergency_seen and is_emergency(ruleset, j.answers):
+        j.emergency, j.missing = True, ()
+
+
+def on_answer(ruleset: RuleSet, indicator_id: str) -> None:
+    """A radio changed: keep the answer in the journey; a danger answer jumps to the 999 screen."""
+    j = journey()
+    value = st.session_state.get(answer_key(indicator_id))
+    if value is None:
+        j.answers.pop(indicator_id, None)
+    else:
+        j.answers[indicator_id] = str(value)
+        j.missing = tuple(m for m in j.missing if m != indicator_id)
+    _check_emergency(ruleset)
+
+
+def _sync_step_answers(ruleset: RuleSet) -> None:
+    j = journey()
+    step = plan(ruleset)[j.step]
+    if step.factor is not None:
+        for ind in step.factor.indicators:
+            value = st.session_state.get(answer_key(ind.id))
+            if value is not None:
+                j.answers[ind.id] = str(value)
+
+
+def sync_account() -> None:
+    j = journey()
+    for name in ACCOUNT_FIELDS:
+        key = account_key(name)
+        if key in st.session_state:
+            value = st.session_state[key]
+            j.account[name] = "" if value is None else str(value)
+
+
+def _advance(ruleset: RuleSet) -> None:
+    j = journey()
+    steps = plan(ruleset)
+    j.missing = ()
+    if j.returning:
+        j.step, j.returning = len(steps) - 1, False
+    else:
+        j.step = min(j.step + 1, len(steps) - 1)
+
+
+def next_factor(ruleset: RuleSet) -> None:
+    """Next on a question page: every question needs an answer (Don't know is an answer)."""
+    _sync_step_answers(ruleset)
+    _check_emergency(ruleset)
+    j = journey()
+    if j.emergency:
+        return
+    factor = plan(ruleset)[j.step].factor
+    missing = tuple(i.id for i in factor.indicators if i.id not in j.answers) if factor else ()
+    if missing:
+        j.missing = missing
+        return
+    _advance(ruleset)
+
+
+def next_account(ruleset: RuleSet) -> None:
+    """Next on the account page: what was noticed is the one thing the Prevent Lead must have."""
+    sync_account()
+    j = journey()
+    missing = tuple(k for k in REQUIRED_ACCOUNT if not j.account.get(k, "").strip())
+    if missing:
+        j.missing = missing
+        return
+    _advance(ruleset)
+
+
+def back(ruleset: RuleSet) -> None:
+    """Back: the previous page, or the check page when the worker came from it. Nothing is lost."""
+    j = journey()
+    sync_account()
+    j.missing = ()
+    if j.emergency:
+        j.emergency = False
+    elif j.result:
+        j.result = False
+    elif j.returning:
+        j.step, j.returning = len(plan(ruleset)) - 1, False
+    else:
+        j.step = max(j.step - 1, 0)
+
+
+def change(step_index: int) -> None:
+    """Change on the check page: go to that page; Next brings the worker back to the check page."""
+    j = journey()
+    j.step, j.returning, j.missing, j.result = step_index, True, (), False
+
+
+def record_after_emergency(ruleset: RuleSet) -> None:
+    """The worker is safe and wants to record what happened: go to the account page."""
+    j = journey()
+    j.emergency, j.emergency_seen, j.missing = False, True, ()
+    j.step = len(plan(ruleset)) - 2
+
+
+def show_result() -> None:
+    j = journey()
+    j.result, j.completed_at, j.missing = True, now_utc(), ()
+
+
+def record_departure() -> None:
+    """'I disagree': another outcome and a reason, both required; the recommendation is kept too."""
+    j = journey()
+    outcome = st.session_state.get(departure_key("outcome"))
+    reason = str(st.session_state.get(departure_key("reason")) or "").strip()
+    missing = tuple(k for k, v in (("outcome", outcome), ("reason", reason)) if not v)
+    if missing:
+        j.missing = missing
+        return
+    j.departure, j.missing = Departure(outcome=str(outcome), reason=reason), ()
+
+
+def withdraw_departure() -> None:
+    journey().departure = None
+
+
+def start_again() -> None:
+    new_journey()

@@ -1,0 +1,58 @@
+"""A question page (one factor) and the emergency screen, drawn entirely from the rule set."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from screening import RuleSet, evaluate
+from screening.ruleset import Factor
+
+from . import nav
+from .contacts import tel
+from .state import Journey, plan
+from .widgets import ANSWER_LABELS, ANSWER_OPTIONS, back_button, error_summary, next_button, progress
+
+
+def factor_page(ruleset: RuleSet, j: Journey, factor: Factor) -> None:
+    """The factor's title is the page heading; each indicator is a Yes / No / Don't know question."""
+    total = len(plan(ruleset))
+    if j.step > 0 or j.returning:
+        back_button(nav.back, (ruleset,))
+    missing = [i for i in factor.indicators if i.id in j.missing]
+    error_summary([f"Select yes, no or don't know: {i.question}" for i in missing])
+    progress(j.step + 1, total)
+    st.title(factor.title)
+    st.markdown(factor.intro)
+    for ind in factor.indicators:
+        with st.container(border=True):
+            if ind.id in j.missing:
+                st.markdown(":red[**Select yes, no or don't know**]")
+            current = j.answers.get(ind.id)
+            st.radio(
+                f"**{ind.question}**", ANSWER_OPTIONS,
+                index=ANSWER_OPTIONS.index(current) if current in ANSWER_OPTIONS else None,
+                format_func=ANSWER_LABELS.__getitem__, horizontal=True,
+                key=nav.answer_key(ind.id), on_change=nav.on_answer, args=(ruleset, ind.id),
+            )
+            with st.expander("What this means"):
+                st.markdown(f"{ind.definition}\n\n*For example:* {ind.example}")
+                if ind.help:
+                    st.info(ind.help)
+    next_button(nav.next_factor, (ruleset,), "Continue to check your answers" if j.returning else "Next")
+
+
+def emergency_page(ruleset: RuleSet, j: Journey) -> None:
+    """A danger answer: the emergency outcome's own words, 999 first, then the Prevent Lead."""
+    outcome = ruleset.outcome(evaluate(ruleset, nav.valid_answers(ruleset, j.answers)).outcome)
+    contact = ruleset.contact(outcome.contact)
+    lead = ruleset.default_contact
+    back_button(nav.back, (ruleset,), "Back (I answered by mistake)")
+    st.title(outcome.title)
+    st.error(f"## Call {tel(contact.phone)}\n\n{outcome.summary}", icon=":material/emergency:")
+    st.markdown("\n".join(f"{n}. {step}" for n, step in enumerate(outcome.what_to_do, 1)))
+    st.markdown(f"Then tell the **{lead.name}**: {tel(lead.phone)}" + (f" ({lead.hours})" if lead.hours
+                                                                        else ""))
+    st.divider()
+    st.markdown("When you and others are safe, you can record what happened for the Prevent Lead.")
+    st.button("I am safe: record this screening", key="nav.record", on_click=nav.record_after_emergency,
+              args=(ruleset,))

@@ -1,0 +1,36 @@
+"""The 'Screen a concern' page: one step of the journey per run, chosen from the journey's state."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.account import account_page, check_page
+from ui.contacts import contact_banner
+from ui.questions import emergency_page, factor_page
+from ui.result import result_page
+from ui.state import get_ruleset, journey, plan
+
+
+def main() -> None:
+    ruleset = get_ruleset().ruleset
+    if ruleset is None:  # app.py has already shown the problems and the numbers
+        st.stop()
+    j = journey()
+    steps = plan(ruleset)
+    j.step = max(0, min(j.step, len(steps) - 1))
+    contact_banner(ruleset)
+    if j.emergency:
+        emergency_page(ruleset, j)
+    elif j.result:
+        result_page(ruleset, j)
+    else:
+        step = steps[j.step]
+        if step.factor is not None:
+            factor_page(ruleset, j, step.factor)
+        elif step.kind == "account":
+            account_page(ruleset, j)
+        else:
+            check_page(ruleset, j)
+
+
+main()
