@@ -144,6 +144,9 @@ CATALOGUE: dict[str, Entry] = {
         Entry("TS005", "Rule with no scenario", "no scenario exercises the {what} '{id}'",
               "add a scenario in which it decides the outcome (or is added), so a change to it "
               "is noticed", Severity.WARNING),
+        Entry("TS006", "Scenario describes a characteristic",
+              "scenario '{name}': the description uses '{term}' ({category})",
+              "describe what the worker saw or heard the person say or do, never who they are"),
         # --- stored screenings and exports -----------------------------------------------------
         Entry("EX001", "Screening file refused", "this screening file cannot be opened: {reason}",
               "open the file exactly as it was exported; ask the worker to export it again"),

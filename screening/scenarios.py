@@ -25,6 +25,7 @@ in ``rules/tests/conftest.py``, so both report identical catalogue messages.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .engine import Assessment, evaluate, normalise_answers
-from .errors import AnswersError, Problem, RuleSetError, Severity, problem, suggest
+from .errors import CATALOGUE, AnswersError, Problem, RuleSetError, Severity, problem, suggest
 from .loading import load
 from .ruleset import RuleSet
 from .yamlio import LINES, line_of, own_line, parse
@@ -115,9 +116,10 @@ class Result:
     def report(self) -> str:
         """A multi-line account for pytest: the message, the answers and the full trace."""
         p = self.problem()
-        head = p.format() if p else f"{self.scenario.where}: scenario '{self.scenario.name}' passed"
+        status = f"{p.code} {CATALOGUE[p.code].title.lower()}" if p else "passes"
         a = self.assessment
-        lines = [head, "", f"  {self.scenario.description}", ""]
+        lines = [f"{self.scenario.where}: scenario '{self.scenario.name}' {status}", "",
+                 f"  {self.scenario.description}", ""]
         for m in self.mismatches:
             lines.append(f"  {m.what}: expected {m.expected}")
             lines.append(f"  {' ' * len(m.what)}  actual   {m.actual}")
@@ -128,6 +130,8 @@ class Result:
         cb = a.could_become
         lines.append("  could become: " + ("nothing more serious" if cb is None else
                                            f"{cb.outcome} if yes to {', '.join(cb.if_yes)}"))
+        if p:
+            lines += ["", f"  {p.fix}"]
         return "\n".join(lines)
 
 
@@ -150,6 +154,12 @@ def trace_line(a: Assessment) -> str:
 
 def _fmt_list(items: Iterable[str]) -> str:
     return "[" + ", ".join(items) + "]"
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    """Whole words, any case (the same matching as the rule set's fairness check)."""
+    words = [re.escape(w) for w in text.replace("_", " ").split()]
+    return re.compile(r"(?<![a-z0-9])" + r"\s+".join(words) + r"(?![a-z0-9])", re.IGNORECASE)
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -232,12 +242,33 @@ class _FileReader:
         if "description" in node and (not isinstance(description, str) or not description.strip()):
             self.bad(line_of(node, ("description",)),
                      f"scenario '{name}': description must be a short text vignette")
+        elif isinstance(description, str):
+            self.fairness(description, name, line_of(node, ("description",)))
         answers = self.answers(node, name)
         expect = self.expect(node, name) if "expect" in node else None
         if len(self.problems) > before or expect is None or answers is None:
             return None
         return Scenario(name=name, description=str(description).strip(), answers=answers,
                         expect=expect, path=self.path, line=line)
+
+    def fairness(self, text: str, name: str, line: int) -> None:
+        """TS006: a vignette describes what was seen or heard, never who the person is.
+
+        Why: scenarios are read as examples of good practice; one that names a faith, ethnicity or
+        lawful political view teaches the very bias the rules exclude (words from fairness.yaml).
+        """
+        fair = self.ruleset.fairness
+        if fair is None:
+            return
+        exempt = [m.span() for a in fair.allow for m in _phrase(a.phrase).finditer(text)]
+        for group in fair.protected:
+            for term in group.terms:
+                hit = next((m for m in _phrase(term).finditer(text)
+                            if not any(s <= m.start() and m.end() <= e for s, e in exempt)), None)
+                if hit is not None:
+                    self.problems.append(problem("TS006", self.path, line, name=name,
+                                                 term=hit.group(0), category=group.category))
+                    return
 
     def answers(self, node: dict[Any, Any], name: str) -> dict[str, str] | None:
         raw = node.get("answers")
