@@ -92,6 +92,11 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?\"'" else text + "."
 
 
+def _ended(text: str) -> str:
+    """The worker's own words, left as typed apart from a closing full stop."""
+    return text if not text or text[-1] in ".!?\"'" else text + "."
+
+
 def _clean(text: str) -> str:
     """Collapse free text to one line (renderers escape it; this only tidies whitespace)."""
     return " ".join(text.split())
@@ -282,7 +287,7 @@ def _departure(ruleset: RuleSet, a: Assessment, record: ScreeningRecord) -> str:
     if d is None:
         return ""
     text = (f"The tool recommended {_title(ruleset, a.outcome)}. The worker chose a different route: "
-            f"{_title(ruleset, d.outcome)}. Their reason: {_sentence(_clean(d.reason))}")
+            f"{_title(ruleset, d.outcome)}. Their reason: {_ended(_clean(d.reason))}")
     try:
         lower = ruleset.rank(d.outcome) > ruleset.rank(a.outcome)
     except ValueError:

@@ -14,13 +14,14 @@ import re
 from .engine import Assessment
 from .export import FORMAT, FORMAT_VERSION, OpenedScreening, Replay, read_export, to_json
 from .narrative import Narrative, fairness_terms, narrative, statement
-from .pdf import to_pdf
+from .pdf import narrative_pdf, to_pdf
 from .record import ScreeningRecord
 from .ruleset import RuleSet
 
 __all__ = [
     "FORMAT", "FORMAT_VERSION", "Narrative", "OpenedScreening", "Replay", "fairness_terms", "md",
-    "narrative", "narrative_markdown", "read_export", "statement", "to_json", "to_markdown", "to_pdf",
+    "narrative", "narrative_markdown", "narrative_pdf", "read_export", "statement", "to_json",
+    "to_markdown", "to_pdf",
 ]
 
 # Every ASCII punctuation character that can start or end Markdown, HTML, a Streamlit directive
