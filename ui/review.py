@@ -1,0 +1,132 @@
+"""'Open a screening file': a supervisor or Prevent Lead opens a JSON export to review it.
+
+It shows the summary the worker was given, the trace (which rules fired and on which answers), the
+worker's own decision and reason, and a replay of the same answers under today's rules, so a change
+in the rules since the screening is seen at once.  A damaged or edited file is refused with the
+catalogue's message, never a traceback.  The file is read in memory and not stored by this page.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run ui/review.py` alone
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from screening import Problem, RuleSet, ScreeningError
+from screening import summary as summ
+from screening.engine import Assessment
+from screening.export import OpenedScreening
+from ui.state import get_ruleset
+
+
+def open_file(data: bytes, ruleset: RuleSet) -> tuple[OpenedScreening | None, tuple[Problem, ...]]:
+    """Verify and replay an uploaded export; problems come from the catalogue (EX codes)."""
+    try:
+        return summ.read_export(data, ruleset), ()
+    except ScreeningError as e:
+        return None, e.problems
+
+
+def outcome_title(ruleset: RuleSet, outcome_id: str) -> str:
+    try:
+        return ruleset.outcome(outcome_id).title
+    except KeyError:
+        return f"{outcome_id} (not in today's rules)"
+
+
+def replay_message(ruleset: RuleSet, opened: OpenedScreening) -> tuple[str, str]:
+    """('warning' | 'success', text) comparing the recommendation then and under today's rules."""
+    r = opened.replay
+    then, now = outcome_title(ruleset, r.stored_outcome), outcome_title(ruleset, r.outcome)
+    if r.changed:
+        why = ("The rules have changed since this screening was made" if not opened.same_rules else
+               "The rules are the same, but the tool now reads them differently")
+        return "warning", (f"{why}: the same answers would now give **{summ.md(now)}**, not "
+                           f"**{summ.md(then)}** as the worker was told. Review the route with this in mind.")
+    if not opened.same_rules:
+        return "success", (f"The rules have changed since this screening was made, but the same answers "
+                           f"still give **{summ.md(now)}**.")
+    return "success", f"Today's rules are the ones this screening was made with: **{summ.md(now)}**."
+
+
+def trace_markdown(ruleset: RuleSet, a: Assessment) -> str:
+    """The fired rules with the answers each one used, as safe Markdown."""
+    if not a.fired:
+        return summ.md(f"No rule fired; the default route applies: {outcome_title(ruleset, a.outcome)}.")
+    lines = []
+    for f in sorted(a.fired, key=lambda f: not f.decisive):
+        mark = "decided the recommendation" if f.decisive else "also fired"
+        lines.append(f"- **{summ.md(f.id)}** → {summ.md(outcome_title(ruleset, f.outcome))} "
+                     f"({mark}): {summ.md(f.because)}")
+        for e in f.evidence:
+            try:
+                q = ruleset.indicator(e.indicator).question
+            except KeyError:
+                q = e.indicator
+            lines.append(f"    - {summ.md(q)} — **{summ.md(e.answer)}**")
+    return "\n".join(lines)
+
+
+def _show_problems(problems: tuple[Problem, ...]) -> None:
+    for p in problems:
+        st.error(f"**{summ.md(p.code)}**: {summ.md(p.message)}.\n\n{summ.md(p.fix.capitalize())}.",
+                 icon=":material/block:")
+
+
+def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
+    """Everything a reviewer needs, the replay first because it can change what they do."""
+    kind, text = replay_message(ruleset, opened)
+    (st.warning if kind == "warning" else st.success)(text)
+    r = opened.replay
+    if r.steps_changed:
+        st.warning("The additional safeguarding steps are different under today's rules; see the replay.")
+    if r.dropped:
+        st.warning("Some answered questions are no longer in today's rules and were left out of the "
+                   f"replay: {summ.md(', '.join(r.dropped))}.")
+    st.caption(summ.md(f"Exported {opened.exported_at}. Made with rule set {opened.made_with_id} version "
+                       f"{opened.made_with_version} (sha256 {opened.made_with_sha256[:12]}...); today's "
+                       f"rules are version {ruleset.version} (sha256 {ruleset.sha256[:12]}...)."))
+    n = summ.narrative(ruleset, opened.stored_assessment, opened.record)
+    st.subheader("The worker's decision")
+    if opened.record.departure is None:
+        st.markdown("The worker followed the recommendation.")
+    else:
+        st.warning(summ.md(n.departure))
+    with st.container(border=True):
+        st.markdown(summ.narrative_markdown(n, title="The summary as it was made"))
+    with st.expander("Why the tool said this: the rules that fired, with the answers they used"):
+        st.markdown(trace_markdown(ruleset, opened.stored_assessment))
+    if r.changed or r.steps_changed:
+        with st.expander("The replay under today's rules", expanded=True):
+            st.markdown(trace_markdown(ruleset, r.assessment))
+    st.download_button("Download this summary (PDF)",
+                       data=summ.narrative_pdf(n),
+                       file_name="screening-summary.pdf", mime="application/pdf", key="review.pdf")
+
+
+def main() -> None:
+    st.title("Open a screening file")
+    st.markdown("For supervisors and the Prevent Lead. Open a screening saved from the result page "
+                "(a .json file) to see what the worker was told and why, their decision, and what "
+                "today's rules would say. The file is read here and not stored.")
+    loaded = get_ruleset()  # the app's shared loader: cached per rule-file content
+    ruleset = loaded.ruleset
+    if ruleset is None:  # app.py shows the broken-rules page; standalone runs show the problems
+        _show_problems(loaded.problems)
+        return
+    upload = st.file_uploader("Screening file (.json)", type=["json"], key="review.upload")
+    if upload is None:
+        st.info("Choose a screening file to open it.")
+        return
+    opened, problems = open_file(upload.getvalue(), ruleset)
+    if opened is None:
+        _show_problems(problems)
+        return
+    render(ruleset, opened)
+
+
+main()
