@@ -41,7 +41,7 @@ from .ruleset import (
 SERIOUS = frozenset({Category.EMERGENCY, Category.PREVENT})
 
 
-def _words(items: Iterable[str], last: str = "or") -> str:
+def join_words(items: Iterable[str], last: str = "or") -> str:
     """'a', 'a or b', 'a, b or c' (for messages)."""
     xs = list(items)
     return xs[0] if len(xs) == 1 else f"{', '.join(xs[:-1])} {last} {xs[-1]}"
@@ -49,7 +49,7 @@ def _words(items: Iterable[str], last: str = "or") -> str:
 
 def _kind_words(kinds: Iterable[Kind]) -> str:
     order = [k for k in Kind if k in set(kinds)]
-    return _words([k.value for k in order])
+    return join_words([k.value for k in order])
 
 
 def example(yes: Iterable[str]) -> str:
@@ -57,7 +57,7 @@ def example(yes: Iterable[str]) -> str:
     ids = list(yes)
     if not ids:
         return "with no question answered yes"
-    return f"with yes only to {_words([repr(i) for i in ids], 'and')}"
+    return f"with yes only to {join_words([repr(i) for i in ids], 'and')}"
 
 
 class Encoding:
@@ -186,7 +186,7 @@ class _Prover:
             if covering:
                 other = f"rule '{covering[0]}'"
             else:
-                other = "one of rules " + _words([f"'{s.id}'" for s, g in serious
+                other = "one of rules " + join_words([f"'{s.id}'" for s, g in serious
                                                   if enc.sat(f, g)])
             self.add("CK006", f"rule:{r.id}", rule=r.id, other=other)
         return never
@@ -298,7 +298,7 @@ def _declarations(rs: RuleSet) -> list[Problem]:
         wrong = [k for k in o.needs_one_of_kinds if k not in CONCERN_KINDS]
         if wrong:
             out.append(problem("CK010", rs.main_path, line, outcome=o.id,
-                               kinds=f"the {_words([k.value for k in wrong], 'and')} kind"
+                               kinds=f"the {join_words([k.value for k in wrong], 'and')} kind"
                                + ("s" if len(wrong) > 1 else ""),
                                category=o.category.value))
     return out

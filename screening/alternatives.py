@@ -1,0 +1,128 @@
+"""What would have to be different for another recommendation: the smallest change of answers.
+
+A supervisor reviewing a screening asks "what would make this more serious?" and "is anything
+holding it up?".  For each outcome more serious than the current one, and for the nearest less
+serious one, z3 ``Optimize`` finds the fewest answers to change (exact, over every possible change,
+not a heuristic).  Among equally small changes it prefers turning questions still unknown over
+contradicting what the worker answered, because unknowns are what the *Check* step finds out.
+
+This explains the rules; it never recommends changing an answer.  The rule encoding is the one the
+safeguard proofs use (:class:`screening.checks.Encoding`), so both read the rules the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from .checks import Encoding, join_words
+from .engine import normalise_answers, predicate
+from .ruleset import RuleSet
+
+Direction = Literal["more_serious", "less_serious"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One answer that would have to be different."""
+
+    indicator: str
+    question: str
+    answer: str  # as given: yes / no / unknown
+    would_be: str  # yes or no
+
+    def to_dict(self) -> dict[str, str]:
+        return {"indicator": self.indicator, "question": self.question, "answer": self.answer,
+                "would_be": self.would_be}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another recommendation and the fewest changed answers that would lead to it."""
+
+    direction: Direction
+    outcome: str
+    title: str
+    changes: tuple[Change, ...]
+    rule: str | None  # the rule that would decide it (None: no rule fires, the 'otherwise' outcome)
+    sentence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"direction": self.direction, "outcome": self.outcome, "title": self.title,
+                "changes": [c.to_dict() for c in self.changes], "rule": self.rule,
+                "sentence": self.sentence}
+
+
+@lru_cache(maxsize=8)
+def _encoding(ruleset: RuleSet) -> Encoding:
+    """One encoding per loaded rule set (z3 terms are immutable, so sharing is safe)."""
+    import z3  # deferred: z3 is slow to import and only explanations need it here
+
+    return Encoding(ruleset, z3)
+
+
+def _question(ruleset: RuleSet, indicator: str) -> str:
+    return ruleset.indicator(indicator).question.strip().rstrip("?")
+
+
+def _sentence(ruleset: RuleSet, changes: tuple[Change, ...], title: str, rule: str | None) -> str:
+    parts = join_words([f"'{c.question}' were {c.would_be}" for c in changes], "and")
+    why = f"rule {rule}" if rule else "no rule would apply"
+    return f"If {parts}, the recommendation would be '{title}' ({why})."
+
+
+def _decider(ruleset: RuleSet, yes: frozenset[str]) -> tuple[str, str | None]:
+    """The outcome for a set of yes answers and the first rule that gives it."""
+    order = [o.id for o in ruleset.outcomes]
+    fired = [r for r in ruleset.rules if predicate(r.when)(yes)]
+    if not fired:
+        return ruleset.document.routing.otherwise, None
+    best = min(fired, key=lambda r: order.index(r.outcome))
+    return best.outcome, best.id
+
+
+def explain_alternatives(ruleset: RuleSet, answers: Mapping[str, Any]) -> list[Alternative]:
+    """For each more serious outcome, then the nearest less serious one, the smallest change.
+
+    Outcomes no change can reach are left out, and so is "less serious" when nothing lowers the
+    current outcome (it is already the least serious one, or every rule it rests on is certain).
+    """
+    given = normalise_answers(ruleset, answers)
+    enc = _encoding(ruleset)
+    z3 = enc.z3
+    full = {i: given.get(i, "unknown") for i in enc.ids}
+    yes = frozenset(i for i, a in full.items() if a == "yes")
+    current, _ = _decider(ruleset, yes)
+    k_now = ruleset.rank(current)
+    changed = {i: (z3.Not(enc.x[i]) if i in yes else enc.x[i]) for i in enc.ids}
+    n_changed = z3.Sum([z3.If(c, 1, 0) for c in changed.values()])
+    n_overruled = z3.Sum([z3.IntVal(0)] + [z3.If(c, 1, 0) for i, c in changed.items()
+                                           if full[i] != "unknown"])
+
+    def smallest(goal: Any, direction: Direction) -> Alternative | None:
+        opt = z3.Optimize()
+        opt.add(goal)
+        opt.minimize(n_changed)  # first: fewest answers changed
+        opt.minimize(n_overruled)  # then: prefer questions still unknown
+        if opt.check() != z3.sat:
+            return None
+        m = opt.model()
+        new_yes = frozenset(i for i in enc.ids if z3.is_true(m.eval(enc.x[i], True)))
+        outcome, rule = _decider(ruleset, new_yes)
+        changes = tuple(Change(i, _question(ruleset, i), full[i], "yes" if i in new_yes else "no")
+                        for i in enc.ids if (i in new_yes) != (i in yes))
+        title = ruleset.outcome(outcome).title
+        return Alternative(direction, outcome, title, changes, rule,
+                           _sentence(ruleset, changes, title, rule))
+
+    out: list[Alternative] = []
+    for k in range(k_now):
+        alt = smallest(enc.rank == k, "more_serious")
+        if alt is not None:
+            out.append(alt)
+    lower = smallest(z3.And(enc.rank > k_now, enc.rank < enc.none_rank), "less_serious")
+    if lower is not None:
+        out.append(lower)
+    return out
