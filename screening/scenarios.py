@@ -206,10 +206,13 @@ class _FileReader:
     def read(self, raw: Any) -> list[Scenario]:
         items: Any = raw
         if isinstance(raw, dict):
-            self.unknown_keys(raw, FILE_KEYS, "of a scenario file")
             if "scenarios" not in raw:
-                self.bad(own_line(raw, 1), "the file has no 'scenarios:' list")
+                looks_like_one = any(k in raw for k in SCENARIO_KEYS)
+                self.bad(own_line(raw, 1), "the file has no 'scenarios:' list" + (
+                    "; to write a single scenario, start it with '- name:' to make a list"
+                    if looks_like_one else ""))
                 return []
+            self.unknown_keys(raw, FILE_KEYS, "of a scenario file")
             items = raw["scenarios"]
         if not isinstance(items, list) or not items:
             line = line_of(raw, ("scenarios",)) if isinstance(raw, dict) else 1
