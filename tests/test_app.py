@@ -40,7 +40,8 @@ def texts(at: AppTest) -> str:
                  "success", "code"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [r.label for r in at.radio]
-    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # undo Markdown escaping
+    text = re.sub(r"\\(.)", r"\1", "\n".join(parts))  # undo Markdown escaping
+    return text.replace("\u00a0", " ")
 
 
 def title(at: AppTest) -> str:
@@ -233,7 +234,7 @@ def test_question_wording_comes_from_the_yaml(tmp_path: Path, monkeypatch: pytes
     path.write_text(path.read_text().replace(old, "Could somebody be hurt in the next hour?"))
     monkeypatch.setenv("SCREENING_RULES", str(rules))
     at = AppTest.from_file(APP, default_timeout=30).run()
-    assert at.radio(key="answer.0.imminent_danger").label == "**Could somebody be hurt in the next hour?**"
+    assert at.radio(key="answer.0.imminent_danger").label == "Could somebody be hurt in the next hour?"
     assert old not in texts(at)
 
 

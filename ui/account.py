@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from screening import RuleSet
+from screening import summary as summ
 from screening.record import AGE_BANDS
 
 from . import nav
@@ -93,5 +94,5 @@ def check_page(ruleset: RuleSet, j: Journey) -> None:
         rows += [(LABELS["age_band"], j.account.get("age_band") or "not known")]
         rows += [(label, j.account.get(name, "").strip()) for name, label, _ in ROLE_FIELDS]
         for label, value in rows:
-            st.markdown(f"**{label}**  \n{value or '*Not given*'}")
+            st.markdown(f"**{label}**  \n{summ.md(value) if value else '*Not given*'}")
     next_button(nav.show_result, (), "See the recommendation")

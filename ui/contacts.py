@@ -17,11 +17,13 @@ from screening.ruleset import Contact
 FALLBACK_EMERGENCY_PHONE = "999"
 FALLBACK_PREVENT_LEAD_PHONE = "01702 546 366"
 FALLBACK_PREVENT_LEAD_NAME = "Prevent Lead or Safeguarding Officer"
+NBSP = "\u00a0"
 
 
 def tel(phone: str) -> str:
     """A clickable phone number (works on council mobiles and softphones)."""
-    return f"[{phone}](tel:{phone.replace(' ', '')})"
+    # Non-breaking spaces: a number must never wrap across two lines.
+    return f"[{phone.replace(' ', NBSP)}](tel:{phone.replace(' ', '')})"
 
 
 def _contact_line(c: Contact) -> str:

@@ -28,8 +28,10 @@ def factor_page(ruleset: RuleSet, j: Journey, factor: Factor) -> None:
             if ind.id in j.missing:
                 st.markdown(":red[**Select yes, no or don't know**]")
             current = j.answers.get(ind.id)
+            # Bold question, no heading anchor; the radio keeps it as its accessible name.
+            st.markdown(f"**{ind.question}**")
             st.radio(
-                f"**{ind.question}**", ANSWER_OPTIONS,
+                ind.question, ANSWER_OPTIONS, label_visibility="collapsed",
                 index=ANSWER_OPTIONS.index(current) if current in ANSWER_OPTIONS else None,
                 format_func=ANSWER_LABELS.__getitem__, horizontal=True,
                 key=nav.answer_key(ind.id), on_change=nav.on_answer, args=(ruleset, ind.id),

@@ -74,8 +74,9 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
     if j.departure is not None:
         st.info(f"**Your decision:** {summ.md(n.departure)}", icon=":material/edit_note:")
 
-    st.header("What you noticed, read together")
-    st.markdown(_bullets(n.concern))
+    st.header("What you told us")
+    st.markdown(_bullets([*n.concern, *n.person, n.agencies]))
+    st.header("Read together")
     st.markdown(_bullets(n.together))
     st.header("Why this recommendation")
     st.markdown(_bullets(n.why))

@@ -1,0 +1,53 @@
+"""One real-browser screening: a person clicks through, sees the recommendation and saves the PDF."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+import screening
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = screening.load(ROOT / "rules")
+YES = {"justifies_violence"}
+
+
+def _answer_page(page: Page, title: str) -> None:
+    """Answer every question on the page: Yes for the ones in YES, No for the rest, then Next."""
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    factor = next(f for f in RULES.factors if f.title == title)
+    for ind in factor.indicators:
+        group = page.get_by_role("radiogroup", name=ind.question, exact=True)
+        group.get_by_text("Yes" if ind.id in YES else "No", exact=True).click()
+        expect(group.get_by_role("radio", name="Yes" if ind.id in YES else "No", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Next", exact=True).click()
+
+
+def test_complete_a_screening_and_download_the_pdf(page: Page, app_url: str) -> None:
+    page.set_default_timeout(20_000)
+    expect.set_options(timeout=20_000)  # the first page waits for the rule set to load and be proved
+    page.goto(app_url)
+    from ui.state import ordered_factors
+
+    for factor in ordered_factors(RULES):
+        _answer_page(page, factor.title)
+    expect(page.get_by_role("heading", name="What happened", exact=True)).to_be_visible()
+    page.get_by_label("What did you notice?").fill("Said an attack on a group of people was deserved.")
+    page.get_by_label("Your role").fill("Housing officer")
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", name="Check your answers", exact=True)).to_be_visible()
+    page.get_by_role("button", name="See the recommendation").click()
+
+    outcome = RULES.outcome("contact_prevent_lead")
+    expect(page.get_by_role("heading", name=outcome.title, exact=True)).to_be_visible()
+    expect(page.get_by_text(RULES.default_contact.phone.replace(" ", "\u00a0")).first).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PDF").click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(data)).pages)
+    assert outcome.title in " ".join(text.split())
+    assert "attack on a group of people was deserved" in " ".join(text.split())
