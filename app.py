@@ -12,7 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 st.set_page_config(page_title="Prevent concern screening", page_icon=":material/shield:",
-                   layout="centered", initial_sidebar_state="expanded")
+                   layout="centered", initial_sidebar_state="auto")  # open on desktop; on a phone it
+# would cover the question, and the banner at the top of every page carries both numbers instead
 
 from screening import RuleSet  # noqa: E402  (set_page_config must come first)
 from ui import contacts  # noqa: E402

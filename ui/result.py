@@ -75,6 +75,7 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
         st.info(f"**Your decision:** {summ.md(n.departure)}", icon=":material/edit_note:")
 
     st.header("What you told us")
+    st.caption(summ.md(n.screened))
     st.markdown(_bullets([*n.concern, *n.person, n.agencies]))
     st.header("Read together")
     st.markdown(_bullets(n.together))
