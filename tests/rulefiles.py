@@ -32,3 +32,18 @@ def line_of_text(path: Path, needle: str, nth: int = 1) -> int:
             if seen == nth:
                 return number
     raise AssertionError(f"{needle!r} not found in {path}")
+
+
+def shipped_version() -> str:
+    """The shipped rule set's version, read from the file (so tests survive a version bump)."""
+    import re
+
+    match = re.search(r'^  version: "([^"]+)"$', (RULES / "ruleset.yaml").read_text(), re.M)
+    assert match, "no version line in rules/ruleset.yaml"
+    return match.group(1)
+
+
+def new_version() -> dict[str, str]:
+    """A replacement for copy_rules that gives the copy a different version."""
+    v = shipped_version()
+    return {f'version: "{v}"': f'version: "{v}-edited"'}

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rulefiles import RULES, copy_rules, line_of_text
+from rulefiles import RULES, copy_rules, line_of_text, shipped_version
 
 from screening.cli import main
 
@@ -25,7 +25,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 def test_lint_shipped_rules_is_clean() -> None:
     code, out, _ = run("lint")
     assert code == 0
-    assert "OK: rochford_prevent_screening version 1.1.0" in out
+    assert f"OK: rochford_prevent_screening version {shipped_version()}" in out
 
 
 def test_lint_broken_rules_exit_1_with_file_line(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from rulefiles import RULES
+from rulefiles import RULES, shipped_version
 
 from screening import AnswersError, evaluate, load
 
@@ -116,5 +116,5 @@ def test_assessment_is_immutable_and_carries_provenance(rs) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.outcome = "no_prevent_concern"  # type: ignore[misc]
     d = a.to_dict()
-    assert d["ruleset"] == {"id": rs.id, "version": "1.1.0", "sha256": rs.sha256}
+    assert d["ruleset"] == {"id": rs.id, "version": shipped_version(), "sha256": rs.sha256}
     assert d["fired"][0]["rule"] == "intent_or_capability"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from rulefiles import copy_rules
+from rulefiles import copy_rules, new_version, shipped_version
 
 from screening import ScreeningError, evaluate, load, summary
 from screening.export import canonical, integrity
@@ -143,14 +143,14 @@ def test_replay_detects_changed_outcome_when_rules_change(rs, tmp_path):
     # the policy team makes "us and them" talk a stronger sign: the same answers now go further
     changed = load(copy_rules(tmp_path / "rules", {
         "extremist_material, recruits_others]": "extremist_material, recruits_others, us_and_them]",
-        'version: "1.0.0"': 'version: "1.1.0"'}))
+        **new_version()}))
     assert changed.sha256 != rs.sha256
     opened = summary.read_export(text.encode(), changed)
-    assert not opened.same_rules and opened.made_with_version == "1.0.0"
+    assert not opened.same_rules and opened.made_with_version == shipped_version()
     assert opened.replay.changed
     assert opened.replay.stored_outcome == "prevent_lead_advice"
     assert opened.replay.outcome == "contact_prevent_lead"
-    assert opened.replay.ruleset_version == "1.1.0"
+    assert opened.replay.ruleset_version == shipped_version() + "-edited"
 
 
 def test_replay_with_wording_change_only_is_unchanged(rs, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rulefiles import RULES, copy_rules, line_of_text
+from rulefiles import RULES, copy_rules, line_of_text, shipped_version
 
 from screening import RuleSetError, load
 from screening.ruleset import AtLeast, Kind, Yes
@@ -26,7 +26,7 @@ def only(path: Path, code: str):
 def test_shipped_rules_load_with_hash_and_version() -> None:
     rs = load(RULES)
     assert rs.id == "rochford_prevent_screening"
-    assert rs.version == "1.1.0"
+    assert rs.version == shipped_version()
     assert len(rs.sha256) == 64
     assert rs.default_contact.phone == "01702 546 366"
     assert rs.emergency_contact.phone == "999"
@@ -62,9 +62,10 @@ def test_rs002_not_utf8(tmp_path: Path) -> None:
 
 
 def test_rs003_duplicate_key_is_refused_not_last_wins(tmp_path: Path) -> None:
-    d = copy_rules(tmp_path, {'  version: "1.1.0"\n': '  version: "1.1.0"\n  version: "2.0.0"\n'})
+    d = copy_rules(tmp_path, {f'  version: "{shipped_version()}"\n':
+                                   f'  version: "{shipped_version()}"\n  version: "2.0.0"\n'})
     p = only(d, "RS003")
-    first = line_of_text(d / "ruleset.yaml", 'version: "1.1.0"')
+    first = line_of_text(d / "ruleset.yaml", f'version: "{shipped_version()}"')
     assert p.line == first + 1
     assert p.message == f"'version' appears twice in the same block (first on line {first})"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rulefiles import copy_rules
+from rulefiles import copy_rules, new_version
 from streamlit.testing.v1 import AppTest
 
 from screening import evaluate, load, summary
@@ -83,7 +83,7 @@ def test_replay_under_changed_rules_is_highlighted(tmp_path, monkeypatch):
     data = export()
     folder = copy_rules(tmp_path / "rules", {
         "extremist_material, recruits_others]": "extremist_material, recruits_others, us_and_them]",
-        'version: "1.0.0"': 'version: "1.1.0"'})
+        **new_version()})
     monkeypatch.setenv("SCREENING_RULES", str(folder))
     at = upload(data)
     warning = at.warning[0].value
