@@ -137,7 +137,8 @@ def test_wrong_expectation_reports_file_line_expected_actual_and_trace(tmp_path:
     assert "fixation_on_violence -> prevent_lead_advice, decisive, on violence_fixation=yes" in first
     assert "weaker_signs_with_circumstances -> prevent_lead_advice, decisive, on " \
            "violence_fixation=yes, isolated=yes" in first
-    assert out.splitlines()[-1].endswith("1 passed, 1 failed; rules rochford_prevent_screening " + shipped_version())
+    assert out.splitlines()[-1].endswith(
+        "1 passed, 1 failed; rules rochford_prevent_screening " + shipped_version())
     assert "fixation_alone" not in "".join(out.splitlines()[:-1])  # passing scenarios print nothing
 
 
@@ -265,7 +266,8 @@ def test_main_exit_0_with_coverage_warnings(tmp_path: Path) -> None:
     assert code == 0
     assert "warning TS005 no scenario exercises the rule 'immediate_danger'" in out
     assert "warning TS005 no scenario exercises the rule 'fixation_on_violence'" not in out
-    assert out.splitlines()[-1].endswith("1 passed, 0 failed; rules rochford_prevent_screening " + shipped_version())
+    assert out.splitlines()[-1].endswith(
+        "1 passed, 0 failed; rules rochford_prevent_screening " + shipped_version())
 
 
 def test_main_exit_1_when_a_scenario_fails(tmp_path: Path) -> None:
