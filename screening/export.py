@@ -55,9 +55,19 @@ def to_json(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord,
         "answers": dict(assessment.answers),
         "record": record.model_dump(mode="json"),
         "assessment": assessment.to_dict(),
+        "alternatives": _alternatives(ruleset, assessment),
     }
     body["integrity"] = {"algorithm": "sha256", "value": integrity(body)}
     return json.dumps(body, indent=2, sort_keys=False, ensure_ascii=True)
+
+
+def _alternatives(ruleset: RuleSet, assessment: Assessment) -> list[dict[str, Any]]:
+    """The 'why not' explanations, when the assessment was made with these rules."""
+    if assessment.ruleset_sha256 != ruleset.sha256:
+        return []
+    from .alternatives import explain_alternatives  # deferred: it loads the solver
+
+    return [a.to_dict() for a in explain_alternatives(ruleset, assessment.answer_map)]
 
 
 @dataclass(frozen=True)

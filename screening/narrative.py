@@ -47,6 +47,7 @@ class Narrative:
     why: tuple[str, ...]
     together: tuple[str, ...]
     unknowns: tuple[str, ...]
+    alternatives: tuple[str, ...]
     steps: tuple[str, ...]
     never_indicators: tuple[str, ...]
     departure: str
@@ -318,6 +319,20 @@ def _person(ruleset: RuleSet, a: Assessment, record: ScreeningRecord) -> tuple[s
     return tuple(out)
 
 
+def _alternatives(ruleset: RuleSet, assessment: Assessment) -> tuple[str, ...]:
+    """'Why not': the smallest change of answers that would give each other route.
+
+    Only for an assessment made with these very rules: under other rules the sentences would explain
+    today's rules, not the ones the worker used (the review page shows a replay for that).
+    """
+    if assessment.ruleset_sha256 != ruleset.sha256:
+        return ()
+    from .alternatives import explain_alternatives  # deferred: it loads the solver
+
+    sentences = tuple(a.sentence for a in explain_alternatives(ruleset, assessment.answer_map))
+    return sentences or ("No change of answers would lead to a different recommendation.",)
+
+
 def narrative(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord) -> Narrative:
     """The whole summary, as sentences, for every renderer and for the result and review pages."""
     when = (record.completed_at or record.started_at)[:10]
@@ -339,6 +354,7 @@ def narrative(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord)
         why=_why(ruleset, assessment),
         together=_together(ruleset, assessment),
         unknowns=_unknowns(ruleset, assessment, record),
+        alternatives=_alternatives(ruleset, assessment),
         steps=_steps(ruleset, assessment),
         never_indicators=_never(ruleset, record),
         departure=_departure(ruleset, assessment, record),

@@ -95,6 +95,10 @@ def narrative_pdf(n: Narrative, title: str = "Prevent concern screening summary"
     doc.heading("5. Still to check (Notice, Check, Share)")
     for u in n.unknowns:
         doc.para(u, bullet=True)
+    if n.alternatives:
+        doc.para("What would change the recommendation:", "B")
+        for a in n.alternatives:
+            doc.para(a, bullet=True)
     if n.never_indicators:
         doc.heading("Never an indicator")
         for x in n.never_indicators:

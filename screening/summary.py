@@ -57,6 +57,9 @@ def narrative_markdown(n: Narrative, title: str = "Prevent concern screening sum
     if n.departure:
         out += ["### The worker's decision", "", md(n.departure), ""]
     out += ["## Still to check (Notice, Check, Share)", ""] + [f"- {md(u)}" for u in n.unknowns] + [""]
+    if n.alternatives:
+        out += ["### What would change the recommendation", ""]
+        out += [f"- {md(a)}" for a in n.alternatives] + [""]
     if n.never_indicators:
         out += ["## Never an indicator", ""] + [f"- {md(x)}" for x in n.never_indicators] + [""]
     out += ["## Rules used", "", md(n.provenance), "", "---", "", f"*{md(n.disclaimer)}*", ""]

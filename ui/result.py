@@ -83,6 +83,10 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
     st.markdown(_bullets(n.why))
     st.header("What is still unknown and what to check next")
     st.markdown(_bullets(n.unknowns))
+    with st.expander("What would change this recommendation"):
+        st.caption("The fewest answers that would have to be different for each other route. This "
+                   "explains the rules; it is never a reason to change an answer.")
+        st.markdown(_bullets(n.alternatives))
     if n.never_indicators:
         st.info("**Never an indicator**\n\n" + _bullets(n.never_indicators), icon=":material/balance:")
 
