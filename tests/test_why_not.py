@@ -42,6 +42,6 @@ def test_json_export_carries_the_alternatives_as_data() -> None:
 def test_no_alternatives_under_other_rules(tmp_path) -> None:
     from rulefiles import copy_rules
 
-    rs, a, record = _made({"threatens_harm": "yes"})
+    _rs, a, record = _made({"threatens_harm": "yes"})
     other = load(copy_rules(tmp_path / "r", {"Are they socially isolated?": "Are they lonely?"}))
     assert summary.narrative(other, a, record).alternatives == ()
