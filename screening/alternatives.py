@@ -2,7 +2,7 @@
 
 A supervisor reviewing a screening asks "what would make this more serious?" and "is anything
 holding it up?".  For each outcome more serious than the current one, and for the nearest less
-serious one, z3 ``Optimize`` finds the fewest answers to change (exact, over every possible change,
+serious one, z3 finds the fewest answers to change (exact, over every possible change,
 not a heuristic).  Among equally small changes it prefers turning questions still unknown over
 contradicting what the worker answered, because unknowns are what the *Check* step finds out.
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from .checks import Encoding, join_words
+from .checks import Encoding, fewest, join_words
 from .engine import normalise_answers, predicate
 from .ruleset import RuleSet
 
@@ -97,18 +97,13 @@ def explain_alternatives(ruleset: RuleSet, answers: Mapping[str, Any]) -> list[A
     current, _ = _decider(ruleset, yes)
     k_now = ruleset.rank(current)
     changed = {i: (z3.Not(enc.x[i]) if i in yes else enc.x[i]) for i in enc.ids}
-    n_changed = z3.Sum([z3.If(c, 1, 0) for c in changed.values()])
-    n_overruled = z3.Sum([z3.IntVal(0)] + [z3.If(c, 1, 0) for i, c in changed.items()
-                                           if full[i] != "unknown"])
+    overruled = [c for i, c in changed.items() if full[i] != "unknown"]
 
     def smallest(goal: Any, direction: Direction) -> Alternative | None:
-        opt = z3.Optimize()
-        opt.add(goal)
-        opt.minimize(n_changed)  # first: fewest answers changed
-        opt.minimize(n_overruled)  # then: prefer questions still unknown
-        if opt.check() != z3.sat:
+        # first fewest answers changed; then, among those, fewest answers the worker gave
+        m = fewest(z3, [goal], list(changed.values()), overruled)
+        if m is None:
             return None
-        m = opt.model()
         new_yes = frozenset(i for i in enc.ids if z3.is_true(m.eval(enc.x[i], True)))
         outcome, rule = _decider(ruleset, new_yes)
         changes = tuple(Change(i, _question(ruleset, i), full[i], "yes" if i in new_yes else "no")
