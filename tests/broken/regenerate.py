@@ -18,13 +18,7 @@ RULES = HERE.parents[1] / "rules"
 FIXATION = """      when:
         answered_yes: violence_fixation
 """
-CIRCUMSTANCES = """    - id: circumstances_only
-      outcome: consider_safeguarding
-      because: The person's circumstances suggest they may need support; circumstances alone are \
-never a Prevent concern.
-      when:
-        any_yes: {kind: context}
-"""
+OTHERWISE = "  otherwise: no_prevent_concern\n"
 PREVENT_ADVICE_KINDS = """    contact: prevent_lead
     needs_one_of_kinds: [engagement, intent, capability]
   - id: consider_safeguarding"""
@@ -33,14 +27,14 @@ PREVENT_ADVICE_KINDS = """    contact: prevent_lead
 BROKEN: dict[str, tuple[str, dict[str, str]]] = {
     "ck001_context_alone": (
         "debt and isolation, both context, lead to contact_prevent_lead",
-        {CIRCUMSTANCES: CIRCUMSTANCES + """    - id: debt_and_isolation
+        {OTHERWISE: """    - id: debt_and_isolation
       outcome: contact_prevent_lead
       because: Money worries and isolation together.
       when:
         all:
           - answered_yes: isolated
           - answered_yes: money_stress
-"""}),
+""" + OTHERWISE}),
     "ck002_protective_lowers": (
         "rejects_violence switches off the fixation rule",
         {FIXATION: """      when:
@@ -49,11 +43,13 @@ BROKEN: dict[str, tuple[str, dict[str, str]]] = {
           - not: {answered_yes: rejects_violence}
 """}),
     "ck003_concern_lowers": (
-        "a closed mindset switches off the fixation rule",
-        {FIXATION: """      when:
+        "talk of joining a violent group switches off the immediate danger rule",
+        {"""      when:
+        any_yes: {factor: immediate_risk}
+""": """      when:
         all:
-          - answered_yes: violence_fixation
-          - not: {answered_yes: closed_mindset}
+          - any_yes: {factor: immediate_risk}
+          - not: {answered_yes: plans_to_join}
 """}),
     "ck005_never_fires": (
         "weaker_sign_alone needs us_and_them both yes and not yes",
@@ -64,22 +60,22 @@ BROKEN: dict[str, tuple[str, dict[str, str]]] = {
     - id: circumstances_only"""}),
     "ck006_never_decides": (
         "a fixation-with-threat rule is always beaten by intent_or_capability (a warning only)",
-        {CIRCUMSTANCES: CIRCUMSTANCES + """    - id: fixation_with_threat
+        {OTHERWISE: """    - id: fixation_with_threat
       outcome: prevent_lead_advice
       because: A fixation on violence together with a threat.
       when:
         all:
           - answered_yes: violence_fixation
           - answered_yes: threatens_harm
-"""}),
+""" + OTHERWISE}),
     "ck007_unreachable_outcome": (
         "a catch-all rule fires whenever there is no immediate danger, so no_prevent_concern is never given",
-        {CIRCUMSTANCES: CIRCUMSTANCES + """    - id: always_discuss
+        {OTHERWISE: """    - id: always_discuss
       outcome: consider_safeguarding
       because: Always discuss with a manager.
       when:
         not: {answered_yes: imminent_danger}
-"""}),
+""" + OTHERWISE}),
     "ck008_protected_term": (
         "a question about closed mindset mentions the mosque the person attends",
         {"question: Have they cut themselves off from anyone who disagrees, and will they no longer "
