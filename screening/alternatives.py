@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from .checks import Encoding, fewest, join_words
+from .checks import Encoding, Undecided, fewest, join_words
 from .engine import normalise_answers, predicate
 from .ruleset import RuleSet
 
@@ -101,7 +101,10 @@ def explain_alternatives(ruleset: RuleSet, answers: Mapping[str, Any]) -> list[A
 
     def smallest(goal: Any, direction: Direction) -> Alternative | None:
         # first fewest answers changed; then, among those, fewest answers the worker gave
-        m = fewest(z3, [goal], list(changed.values()), overruled)
+        try:
+            m = fewest(z3, [goal], list(changed.values()), overruled)
+        except Undecided:  # an explanation is optional; never let it stop a screening
+            return None
         if m is None:
             return None
         new_yes = frozenset(i for i in enc.ids if z3.is_true(m.eval(enc.x[i], True)))

@@ -48,6 +48,8 @@ SERIOUS = frozenset({Category.EMERGENCY, Category.PREVENT})
 def join_words(items: Iterable[str], last: str = "or") -> str:
     """'a', 'a or b', 'a, b or c' (for messages)."""
     xs = list(items)
+    if not xs:
+        return ""
     return xs[0] if len(xs) == 1 else f"{', '.join(xs[:-1])} {last} {xs[-1]}"
 
 
@@ -79,6 +81,23 @@ def example(yes: Iterable[str]) -> str:
     return f"with yes only to {join_words([repr(i) for i in ids], 'and')}"
 
 
+#: Longest one solver question may take; beyond it the rule set is refused, never trusted unproved.
+TIMEOUT_MS = 30_000
+
+
+class Undecided(Exception):
+    """z3 gave up (time limit) before settling a property."""
+
+
+def solve(z3: Any, solver: Any) -> bool:
+    """sat -> True, unsat -> False; anything else raises :class:`Undecided`."""
+    solver.set("timeout", TIMEOUT_MS)
+    result = solver.check()
+    if result == z3.unknown:
+        raise Undecided(str(solver.reason_unknown()))
+    return bool(result == z3.sat)
+
+
 def fewest(z3: Any, constraints: Sequence[Any], literals: Sequence[Any],
            then: Sequence[Any] = ()) -> Any:
     """A model of ``constraints`` with the fewest ``literals`` true (then fewest ``then``), or None.
@@ -88,7 +107,7 @@ def fewest(z3: Any, constraints: Sequence[Any], literals: Sequence[Any],
     """
     solver = z3.Solver()
     solver.add(*constraints)
-    if solver.check() != z3.sat:
+    if not solve(z3, solver):
         return None
     for bound in (literals, then):
         if not bound:
@@ -96,7 +115,7 @@ def fewest(z3: Any, constraints: Sequence[Any], literals: Sequence[Any],
         for k in itertools.count():
             solver.push()
             solver.add(z3.AtMost(*bound, k))
-            if solver.check() == z3.sat:
+            if solve(z3, solver):
                 break
             solver.pop()
         # keep the bound found (the push stays) so the next objective is minimised under it
@@ -149,7 +168,7 @@ class Encoding:
     def sat(self, *constraints: Any) -> bool:
         s = self.z3.Solver()
         s.add(*constraints)
-        return bool(s.check() == self.z3.sat)
+        return solve(self.z3, s)
 
 
 class _Replay:
@@ -307,7 +326,7 @@ class _Prover:
                 continue
             solver.push()
             solver.add(broken[how], z3.Or([sel[i] for i in ids]))
-            failed = solver.check() == z3.sat
+            failed = solve(z3, solver)
             solver.pop()
             if not failed:
                 continue  # proved for every indicator of these kinds at once
@@ -385,5 +404,10 @@ def _fairness(rs: RuleSet) -> list[Problem]:
 
 def check_ruleset(ruleset: RuleSet) -> list[Problem]:
     """Run every static check and proof; errors stop the rule set being used, warnings do not."""
-    found = _declarations(ruleset) + _fairness(ruleset) + _Prover(ruleset).run()
+    found = _declarations(ruleset) + _fairness(ruleset)
+    try:
+        found += _Prover(ruleset).run()
+    except Undecided as e:
+        found.append(problem("CK015", ruleset.main_path, ruleset.line_of("ruleset"),
+                             seconds=TIMEOUT_MS // 1000, reason=str(e)))
     return sorted(found, key=lambda p: (p.path, p.line))

@@ -130,6 +130,11 @@ CATALOGUE: dict[str, Entry] = {
         Entry("CK014", "No fairness list", "there is no fairness.yaml beside {file}, so no wording "
               "was checked for protected characteristics",
               "copy the shipped rules/fairness.yaml into the same folder", Severity.WARNING),
+        Entry("CK015", "Safeguards could not be proved",
+              "the checker could not finish proving the safeguards within {seconds} s per question "
+              "({reason})",
+              "a rule set that cannot be proved is not used: simplify the rules (fewer 'not's, "
+              "smaller at_least sets) or ask for help from the product team"),
         # --- rule-file scenarios (rules/tests) --------------------------------------------------
         Entry("TS001", "Scenario gives a different result",
               "scenario '{name}': {mismatches}; rules that fired: {trace}",

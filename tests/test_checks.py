@@ -309,3 +309,18 @@ def test_prover_agrees_with_exhaustive_enumeration(seed: int) -> None:
                              lines={**shipped.lines, **{f"rule:{r.id}": r.line for r in rules}})
     expected = _brute_force(rs)
     assert _summary(check_ruleset(rs)) == expected
+
+
+def test_ck015_a_proof_the_solver_gives_up_on_refuses_the_rule_set(monkeypatch) -> None:
+    from screening import checks
+
+    def give_up(self, *constraints):
+        raise checks.Undecided("timeout")
+
+    monkeypatch.setattr(checks.Encoding, "sat", give_up)
+    found = check_ruleset(load(RULES, check=False))
+    assert [(p.code, p.severity, p.message) for p in found] == [
+        ("CK015", Severity.ERROR, "the checker could not finish proving the safeguards within "
+                                  f"{checks.TIMEOUT_MS // 1000} s per question (timeout)")]
+    with pytest.raises(RuleSetError):
+        load(RULES)
