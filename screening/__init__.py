@@ -3,12 +3,26 @@
 The small public API, re-exported here, is what the app, the CLI and the tests call.
 """
 
+from .alternatives import Alternative, Change, explain_alternatives
 from .engine import Assessment, CouldBecome, Evidence, FiredRule, evaluate
 from .errors import AnswersError, Problem, RuleSetError, ScreeningError
 from .loading import default_rules_dir, load
 from .ruleset import RuleSet
 
 __all__ = [
-    "AnswersError", "Assessment", "CouldBecome", "Evidence", "FiredRule", "Problem", "RuleSet",
-    "RuleSetError", "ScreeningError", "default_rules_dir", "evaluate", "load",
+    "Alternative",
+    "AnswersError",
+    "Assessment",
+    "Change",
+    "CouldBecome",
+    "Evidence",
+    "FiredRule",
+    "Problem",
+    "RuleSet",
+    "RuleSetError",
+    "ScreeningError",
+    "default_rules_dir",
+    "evaluate",
+    "explain_alternatives",
+    "load",
 ]

@@ -23,12 +23,12 @@ imports this module lazily): it takes a fraction of a second to load.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .engine import predicate
 from .errors import Problem, problem
+from .fairness import fairness_problems
 from .ruleset import (
     CONCERN_KINDS,
     All,
@@ -367,44 +367,9 @@ def _declarations(rs: RuleSet) -> list[Problem]:
     return out
 
 
-def _phrase(text: str) -> re.Pattern[str]:
-    """Whole words, any case, any spacing between the words of a phrase."""
-    words = [re.escape(w) for w in text.replace("_", " ").split()]
-    return re.compile(r"(?<![a-z0-9])" + r"\s+".join(words) + r"(?![a-z0-9])", re.IGNORECASE)
-
-
-def _fairness(rs: RuleSet) -> list[Problem]:
-    """CK008: no protected characteristic or lawful life in the wording of a weighed question."""
-    if rs.fairness is None:
-        return [problem("CK014", rs.main_path, 0, file=rs.main_path)]
-    terms = [(_phrase(t), p) for p in rs.fairness.protected for t in p.terms]
-    allows = [_phrase(a.phrase) for a in rs.fairness.allow]
-    out: list[Problem] = []
-    for factor in rs.factors:
-        if factor.kind is Kind.PROFILE:
-            continue  # decides safeguarding steps only; the proofs show it never routes
-        for ind in factor.indicators:
-            fields = [("the id", ind.id.replace("_", " ")), ("the question", ind.question),
-                      ("the definition", ind.definition), ("the example", ind.example),
-                      ("the help text", ind.help)]
-            for name, text in fields:
-                exempt = [m.span() for a in allows for m in a.finditer(text)]
-                for rx, cat in terms:
-                    hit = next((m for m in rx.finditer(text)
-                                if not any(s <= m.start() and m.end() <= e for s, e in exempt)),
-                               None)
-                    if hit is None:
-                        continue
-                    out.append(problem(
-                        "CK008", rs.main_path, rs.line_of(f"indicator:{ind.id}"),
-                        where=f"{name} of indicator '{ind.id}'", term=hit.group(0),
-                        category=cat.category, why=cat.why, explanation=rs.fairness.explanation))
-    return out
-
-
 def check_ruleset(ruleset: RuleSet) -> list[Problem]:
     """Run every static check and proof; errors stop the rule set being used, warnings do not."""
-    found = _declarations(ruleset) + _fairness(ruleset)
+    found = _declarations(ruleset) + fairness_problems(ruleset)
     try:
         found += _Prover(ruleset).run()
     except Undecided as e:

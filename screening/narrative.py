@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .engine import Assessment
+from .fairness import find_terms
 from .record import ScreeningRecord
 from .ruleset import CONCERN_KINDS, Kind, RuleSet
 
@@ -258,15 +259,8 @@ def fairness_terms(ruleset: RuleSet, texts: Iterable[str]) -> list[tuple[str, st
     """(term, category, why) for each protected term the texts mention, as whole words, any case."""
     if ruleset.fairness is None:
         return []
-    text = " ".join(texts).lower()
-    for allowed in ruleset.fairness.allow:
-        text = text.replace(allowed.phrase.lower(), " ")
-    found = []
-    for entry in ruleset.fairness.protected:
-        for term in entry.terms:
-            if re.search(rf"(?<![\w-]){re.escape(term.lower())}(?![\w-])", text):
-                found.append((term, entry.category, entry.why))
-    return found
+    found = find_terms(ruleset.fairness, "\n".join(texts))
+    return [(" ".join(term.lower().split()), cat.category, cat.why) for term, cat in found]
 
 
 def _never(ruleset: RuleSet, record: ScreeningRecord) -> tuple[str, ...]:

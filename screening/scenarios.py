@@ -25,7 +25,6 @@ in ``rules/tests/conftest.py``, so both report identical catalogue messages.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from typing import Any, TextIO
 
 from .engine import Assessment, evaluate, normalise_answers
 from .errors import CATALOGUE, AnswersError, Problem, RuleSetError, Severity, problem, suggest
+from .fairness import find_terms
 from .loading import load
 from .ruleset import RuleSet
 from .yamlio import LINES, line_of, own_line, parse
@@ -156,12 +156,6 @@ def _fmt_list(items: Iterable[str]) -> str:
     return "[" + ", ".join(items) + "]"
 
 
-def _phrase(text: str) -> re.Pattern[str]:
-    """Whole words, any case (the same matching as the rule set's fairness check)."""
-    words = [re.escape(w) for w in text.replace("_", " ").split()]
-    return re.compile(r"(?<![a-z0-9])" + r"\s+".join(words) + r"(?![a-z0-9])", re.IGNORECASE)
-
-
 # --- loading -------------------------------------------------------------------------------------
 
 
@@ -263,15 +257,9 @@ class _FileReader:
         fair = self.ruleset.fairness
         if fair is None:
             return
-        exempt = [m.span() for a in fair.allow for m in _phrase(a.phrase).finditer(text)]
-        for group in fair.protected:
-            for term in group.terms:
-                hit = next((m for m in _phrase(term).finditer(text)
-                            if not any(s <= m.start() and m.end() <= e for s, e in exempt)), None)
-                if hit is not None:
-                    self.problems.append(problem("TS006", self.path, line, name=name,
-                                                 term=hit.group(0), category=group.category))
-                    return
+        for term, group in find_terms(fair, text)[:1]:
+            self.problems.append(problem("TS006", self.path, line, name=name, term=term,
+                                         category=group.category))
 
     def answers(self, node: dict[Any, Any], name: str) -> dict[str, str] | None:
         raw = node.get("answers")

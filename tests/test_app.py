@@ -281,3 +281,14 @@ def test_unexpected_error_is_calm_and_keeps_the_numbers(monkeypatch: pytest.Monk
     page = texts(at)
     assert "Something went wrong" in page and "simulated failure" not in page
     assert EMERGENCY in page and LEAD in page
+
+
+def test_rules_failing_a_safeguard_proof_cannot_start_a_screening(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a rule set where circumstances alone reach a Prevent outcome is refused, saying why
+    monkeypatch.setenv("SCREENING_RULES", str(ROOT / "tests" / "broken" / "ck001_context_alone"))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    page = texts(at)
+    assert "CK001" in page and "is reached with no gate, engagement, intent or capability sign" in page
+    assert "999" in page and "01702 546 366" in page
+    assert not [r for r in at.radio], "no question may be asked under a rule set that failed a proof"
