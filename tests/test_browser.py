@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
@@ -13,6 +14,15 @@ import screening
 ROOT = Path(__file__).resolve().parents[1]
 RULES = screening.load(ROOT / "rules")
 YES = {"justifies_violence"}
+
+
+AXE = Axe()
+
+
+def assert_accessible(page: Page, where: str) -> None:
+    """axe-core (WCAG 2 A/AA rules) finds no violation on the page as a person sees it now."""
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"{where}: {results.generate_report()}"
 
 
 def _answer_page(page: Page, title: str) -> None:
@@ -32,18 +42,26 @@ def test_complete_a_screening_and_download_the_pdf(page: Page, app_url: str) -> 
     page.goto(app_url)
     from ui.state import ordered_factors
 
-    for factor in ordered_factors(RULES):
+    for number, factor in enumerate(ordered_factors(RULES)):
+        if number == 0:
+            expect(page.get_by_role("heading", name=factor.title, exact=True)).to_be_visible()
+            assert_accessible(page, "first question page")
         _answer_page(page, factor.title)
     expect(page.get_by_role("heading", name="What happened", exact=True)).to_be_visible()
     page.get_by_label("What did you notice?").fill("Said an attack on a group of people was deserved.")
     page.get_by_label("Your role").fill("Housing officer")
+    assert_accessible(page, "account page")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_role("heading", name="Check your answers", exact=True)).to_be_visible()
+    assert_accessible(page, "check your answers page")
     page.get_by_role("button", name="See the recommendation").click()
 
     outcome = RULES.outcome("contact_prevent_lead")
     expect(page.get_by_role("heading", name=outcome.title, exact=True)).to_be_visible()
+    # the button was at the foot of a long page: the recommendation must open at its heading
+    expect(page.get_by_role("heading", name=outcome.title, exact=True)).to_be_in_viewport()
     expect(page.get_by_text(RULES.default_contact.phone.replace(" ", "\u00a0")).first).to_be_visible()
+    assert_accessible(page, "result page")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
     data = Path(download.value.path()).read_bytes()

@@ -55,7 +55,7 @@ def account_page(ruleset: RuleSet, j: Journey) -> None:
         else:
             st.text_input(label, value=value, placeholder=hint, key=nav.account_key(name),
                           on_change=nav.sync_account)
-    st.subheader("About the person and you")
+    st.header("About the person and you")
     band = j.account.get("age_band")
     st.selectbox(LABELS["age_band"], AGE_BANDS, index=AGE_BANDS.index(band) if band in AGE_BANDS else None,
                  placeholder=AGE_PLACEHOLDER, key=nav.account_key("age_band"), on_change=nav.sync_account)
@@ -79,7 +79,7 @@ def check_page(ruleset: RuleSet, j: Journey) -> None:
             continue
         with st.container(border=True):
             head, button = st.columns([5, 1], vertical_alignment="center")
-            head.subheader(step.factor.title)
+            head.header(step.factor.title)
             button.button("Change", key=f"change.{step.factor.id}", on_click=nav.change, args=(index,),
                           help=f"Change your answers to: {step.factor.title}")
             st.markdown("\n".join(
@@ -87,7 +87,7 @@ def check_page(ruleset: RuleSet, j: Journey) -> None:
                 for ind in step.factor.indicators))
     with st.container(border=True):
         head, button = st.columns([5, 1], vertical_alignment="center")
-        head.subheader("What happened")
+        head.header("What happened")
         button.button("Change", key="change.account", on_click=nav.change, args=(len(steps) - 2,),
                       help="Change what you told us about what happened")
         rows = [(label, j.account.get(name, "").strip()) for name, label, *_ in TEXT_FIELDS]

@@ -64,8 +64,8 @@ def contact_banner(ruleset: RuleSet | None) -> None:
     else:
         em = ruleset.emergency_contact.phone
         lead_name, lead_phone = ruleset.default_contact.name, ruleset.default_contact.phone
-    st.caption(f"In an emergency call **{tel(em)}**. If in doubt, call the {lead_name} on "
-               f"**{tel(lead_phone)}**.")
+    st.markdown(f"In an emergency call **{tel(em)}**. If in doubt, call the {lead_name} on "
+                f"**{tel(lead_phone)}**.")
 
 
 def render_broken_rules(problems: Sequence[Problem]) -> None:

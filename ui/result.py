@@ -60,7 +60,7 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
     todo = "\n".join(f"{i}. {summ.md(t)}" for i, t in enumerate(outcome.what_to_do, 1))
     hours = f"  \n{summ.md(contact.hours)}" if contact.hours else ""
     box(f"**{summ.md(outcome.summary)}**\n\n{todo}\n\n"
-        f"### {summ.md(contact.name)}: {tel(contact.phone)}{hours}",
+        f"## {summ.md(contact.name)}: {tel(contact.phone)}{hours}",
         icon=_ICON.get(outcome.category))
     steps = {s.id: s for s in ruleset.steps}
     for sid in assessment.additional_steps:

@@ -9,6 +9,7 @@ from ui.contacts import contact_banner
 from ui.questions import emergency_page, factor_page
 from ui.result import result_page
 from ui.state import get_ruleset, journey, plan
+from ui.widgets import start_at_top
 
 
 def main() -> None:
@@ -19,6 +20,7 @@ def main() -> None:
     steps = plan(ruleset)
     j.step = max(0, min(j.step, len(steps) - 1))
     contact_banner(ruleset)
+    start_at_top(f"{j.started_at}:{j.step}:{j.emergency}:{j.result}")
     if j.emergency:
         emergency_page(ruleset, j)
     elif j.result:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -35,3 +36,31 @@ def progress(step: int, total: int) -> None:
 
 def next_button(on_click: Callable[..., None], args: tuple[Any, ...] = (), label: str = "Next") -> None:
     st.button(label, key="nav.next", type="primary", on_click=on_click, args=args)
+
+
+_TO_TOP = """<script data-page="%s">
+(() => {
+  const doc = window.parent === window ? document : window.parent.document;
+  const toTop = () => {
+  for (const sel of ['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]', 'section.main']) {
+    for (const el of doc.querySelectorAll(sel)) { el.scrollTop = 0; }
+  }
+  window.scrollTo(0, 0);
+  const h1 = doc.querySelector('h1');
+  if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({preventScroll: true}); }
+  };
+  toTop();
+  setTimeout(toTop, 150);  // again once the rest of the page has been drawn
+})();
+</script>"""
+
+
+def start_at_top(page_key: str) -> None:
+    """Each new step opens at its heading, as a new page would (GOV.UK question pages).
+
+    Streamlit keeps the scroll position between reruns, so after Next at the bottom of a long step
+    the next one (or the recommendation) would open half way down.  The element is drawn on every
+    run (so the elements after it keep their places) and its text changes only with the page, so
+    the browser runs the script once per new page, not on every click.
+    """
+    st.html(_TO_TOP % html.escape(page_key, quote=True), unsafe_allow_javascript=True)
