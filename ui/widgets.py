@@ -47,7 +47,7 @@ _TO_TOP = """<script data-page="%s">
   }
   window.scrollTo(0, 0);
   const h1 = doc.querySelector('h1');
-  if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({preventScroll: true}); }
+  if (h1) { h1.setAttribute('tabindex', '-1'); h1.style.outline = 'none'; h1.focus({preventScroll: true}); }
   };
   toTop();
   setTimeout(toTop, 150);  // again once the rest of the page has been drawn
