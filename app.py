@@ -17,6 +17,7 @@ st.set_page_config(page_title="Prevent concern screening", page_icon=":material/
 
 from screening import RuleSet  # noqa: E402  (set_page_config must come first)
 from ui import contacts  # noqa: E402
+from ui.nav import FAILED  # noqa: E402
 from ui.state import get_ruleset  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -43,6 +44,9 @@ def main() -> None:
         pages.append(st.Page(str(HERE / "ui" / "review.py"), title="Open a screening file",
                              url_path="review", icon=":material/folder_open:"))
     page = st.navigation(pages, position="top" if len(pages) > 1 else "hidden")
+    contacts.contact_banner(ruleset)  # every page, above anything that can fail
+    if st.session_state.pop(FAILED, None):
+        contacts.render_failure(ruleset)
     try:
         page.run()
     except Exception:  # never a traceback: a calm message with the numbers (details go to the log)

@@ -30,13 +30,21 @@ __all__ = [
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:@])")
 
 
+# After escaping, '.', ':' and '@' always carry a backslash; the joiner goes before that backslash.
+_AUTOLINK = re.compile(r"(?i)(www)(?=\\\.)|(https?|ftp|mailto|xmpp)(?=\\:)|(?=\\@)")
+WORD_JOINER = "\u2060"
+
+
 def md(text: str) -> str:
     """Escape text for Markdown: one line, every special character backslash-escaped.
 
     Newlines are folded into spaces, so free text can never start a heading, list, quote, table or
-    code block; escaping ``:`` and ``.`` also stops bare ``http://`` and ``www.`` links being made.
+    code block.  Backslash escapes do not stop GitHub-flavoured "autolink literals" (``www.x.com``,
+    ``http://...``, ``a@b.com`` become live links), so an invisible word joiner is put where such a
+    link would start: the text reads the same and nothing a worker typed becomes clickable.
     """
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    escaped = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _AUTOLINK.sub(lambda m: (m.group(0) or "") + WORD_JOINER, escaped)
 
 
 def _para(lines: tuple[str, ...]) -> list[str]:

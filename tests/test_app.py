@@ -188,6 +188,15 @@ def test_account_needs_what_was_noticed() -> None:
     assert "There is a problem" in texts(at)
 
 
+def banner(at: AppTest) -> str:
+    """The contact line in the main area (the sidebar is folded away on a phone)."""
+    return texts_of(at.main.markdown)
+
+
+def texts_of(elements: object) -> str:
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for e in elements)).replace("\u00a0", " ")
+
+
 def test_contacts_on_every_step() -> None:
     at = start()
     seen = 0
@@ -195,6 +204,8 @@ def test_contacts_on_every_step() -> None:
         page = texts(at)
         assert EMERGENCY in page and LEAD in page, title(at)
         assert "If in doubt, call the" in page
+        assert f"In an emergency call **[{EMERGENCY}]" in banner(at), title(at)
+        assert LEAD in banner(at), title(at)
         seen += 1
         if at.radio:
             answer_page(at, {})
@@ -292,3 +303,56 @@ def test_rules_failing_a_safeguard_proof_cannot_start_a_screening(monkeypatch: p
     assert "CK001" in page and "is reached with no gate, engagement, intent or capability sign" in page
     assert "999" in page and "01702 546 366" in page
     assert not [r for r in at.radio], "no question may be asked under a rule set that failed a proof"
+
+
+def test_review_page_shows_the_contacts_in_the_main_area() -> None:
+    at = start()
+    at.switch_page("ui/review.py").run()
+    assert not at.exception
+    assert EMERGENCY in banner(at) and LEAD in banner(at)
+
+
+def test_emergency_screen_keeps_the_banner() -> None:
+    at = start()
+    at.radio(key="answer.0.imminent_danger").set_value("yes").run()
+    assert title(at) == RULES.outcome("emergency").title
+    assert EMERGENCY in banner(at) and LEAD in banner(at)
+
+
+def test_failing_callback_is_calm_keeps_answers_and_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.nav
+
+    at = start()
+    at.radio(key="answer.0.imminent_danger").set_value("no").run()
+
+    def boom(*args: object) -> bool:
+        raise RuntimeError("simulated failure in a callback")
+
+    monkeypatch.setattr(ui.nav, "is_emergency", boom)
+    at.radio(key="answer.0.named_target").set_value("no").run()
+    assert not at.exception
+    page = texts(at)
+    assert "Something went wrong" in page and "simulated failure" not in page
+    assert EMERGENCY in page and LEAD in page
+    assert at.session_state["journey"].answers["imminent_danger"] == "no"
+
+
+def test_broken_rules_show_this_councils_number_not_another(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = _copy_rules(tmp_path)
+    path = rules / "ruleset.yaml"
+    path.write_text(path.read_text().replace(LEAD, "01234 567 890") + "\nbroken: [never closed\n")
+    monkeypatch.setenv("SCREENING_RULES", str(rules))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    page = texts(at)
+    assert "RS002" in page and "01234 567 890" in page and EMERGENCY in page
+    assert LEAD not in page
+
+
+def test_streamlit_never_shows_error_details() -> None:
+    # 'false' is a legacy value that Streamlit 1.67 reads as "show the stack trace"
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"

@@ -25,6 +25,20 @@ def assert_accessible(page: Page, where: str) -> None:
     assert results.violations_count == 0, f"{where}: {results.generate_report()}"
 
 
+#: What a worker might paste into a free-text box: none of it may become a link, image or markup.
+HOSTILE = ("[click](http://evil.example) www.evil.example foo@evil.example https://x.example "
+           "<b>bold</b> ![img](http://i.example/x.png)")
+
+
+def assert_no_links_from_free_text(page: Page, where: str) -> None:
+    """Only the contacts' tel: links may be links in the main area; free text never becomes one."""
+    targets = page.eval_on_selector_all(
+        '[data-testid="stMain"] a[href], [data-testid="stMain"] img, [data-testid="stMain"] b',
+        "els => els.map(e => e.tagName + ' ' + (e.getAttribute('href') || e.getAttribute('src') || ''))")
+    bad = [t for t in targets if not t.startswith("A tel:") and not t.startswith("A #")]
+    assert bad == [], f"{where}: free text became live markup: {bad}"
+
+
 def _answer_page(page: Page, title: str) -> None:
     """Answer every question on the page: Yes for the ones in YES, No for the rest, then Next."""
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
@@ -48,12 +62,14 @@ def test_complete_a_screening_and_download_the_pdf(page: Page, app_url: str) -> 
             assert_accessible(page, "first question page")
         _answer_page(page, factor.title)
     expect(page.get_by_role("heading", name="What happened", exact=True)).to_be_visible()
-    page.get_by_label("What did you notice?").fill("Said an attack on a group of people was deserved.")
+    noticed = "Said an attack on a group of people was deserved. " + HOSTILE
+    page.get_by_label("What did you notice?").fill(noticed)
     page.get_by_label("Your role").fill("Housing officer")
     assert_accessible(page, "account page")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_role("heading", name="Check your answers", exact=True)).to_be_visible()
     assert_accessible(page, "check your answers page")
+    assert_no_links_from_free_text(page, "check your answers page")
     page.get_by_role("button", name="See the recommendation").click()
 
     outcome = RULES.outcome("contact_prevent_lead")
@@ -62,6 +78,7 @@ def test_complete_a_screening_and_download_the_pdf(page: Page, app_url: str) -> 
     expect(page.get_by_role("heading", name=outcome.title, exact=True)).to_be_in_viewport()
     expect(page.get_by_text(RULES.default_contact.phone.replace(" ", "\u00a0")).first).to_be_visible()
     assert_accessible(page, "result page")
+    assert_no_links_from_free_text(page, "result page")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
     data = Path(download.value.path()).read_bytes()

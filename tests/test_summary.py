@@ -121,7 +121,7 @@ def test_markdown_escapes_hostile_free_text(rs):
         assert not re.match(r"\s*(>|\d+\.|\|)", line), line
         if line.startswith("#"):
             assert re.match(r"#{1,3} [A-Z]", line), line
-    assert "\\[x\\]\\(http\\:" in text  # still there, shown as the characters typed
+    assert "\\[x\\]\\(http\u2060\\:" in text  # still there, shown as the characters typed
 
 
 def test_md_escapes_every_markdown_special_character():
@@ -161,3 +161,12 @@ def test_pdf_keeps_latin1_and_replaces_the_rest(rs):
     rec = record(answers=CASE, noticed_what="“Quote” costs £5 at the café in Łódź 😀")
     text = _pdf_text(summary.to_pdf(rs, evaluate(rs, CASE), rec))
     assert '"Quote" costs £5 at the café in Lódz ?' in text
+
+
+def test_md_breaks_autolink_literals_but_reads_the_same():
+    out = summary.md("see www.evil.example or http://x.example, mail foo@evil.example")
+    assert "www\u2060\\." in out and "http\u2060\\:" in out and "foo\u2060\\@" in out
+    # remove the joiners and the escapes: the worker's words are unchanged
+    import re
+    assert re.sub(r"\\(.)", r"\1", out.replace("\u2060", "")) == \
+        "see www.evil.example or http://x.example, mail foo@evil.example"

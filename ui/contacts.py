@@ -1,7 +1,9 @@
 """The phone numbers a worker may need, drawn on every screen, even when everything else fails.
 
-Numbers come from the rule file.  The two constants below are used ONLY when the rule file cannot
-be loaded at all (a broken edit must never hide 999 or the Prevent Lead's number).
+Numbers come from the rule file.  When it cannot be loaded, :func:`screening.salvage.salvage_contacts`
+recovers the council's own emergency and Prevent Lead contacts from whatever of the file is readable,
+and only if nothing is readable falls back to national numbers: another council's number is never
+shown.
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ import streamlit as st
 
 from screening import Problem, RuleSet
 from screening.ruleset import Contact
+from screening.salvage import salvage_contacts
 
-#: Fallbacks for the failure path only: the seed council's Prevent Lead and the emergency number.
-FALLBACK_EMERGENCY_PHONE = "999"
-FALLBACK_PREVENT_LEAD_PHONE = "01702 546 366"
-FALLBACK_PREVENT_LEAD_NAME = "Prevent Lead or Safeguarding Officer"
+from .state import rules_path
+
 NBSP = "\u00a0"
 
 
@@ -26,22 +27,29 @@ def tel(phone: str) -> str:
     return f"[{phone.replace(' ', NBSP)}](tel:{phone.replace(' ', '')})"
 
 
+def key_contacts(ruleset: RuleSet | None) -> tuple[Contact, Contact]:
+    """(emergency, Prevent Lead): from the rule set, or salvaged from the broken rule file."""
+    if ruleset is not None:
+        return ruleset.emergency_contact, ruleset.default_contact
+    salvaged = salvage_contacts(rules_path())
+    return salvaged.emergency, salvaged.lead
+
+
 def _contact_line(c: Contact) -> str:
     hours = f" {c.hours}." if c.hours else ""
     return f"**{c.name}**: {tel(c.phone)}  \n{c.when_to_use}{hours}"
 
 
 def render_sidebar(ruleset: RuleSet | None) -> None:
-    """The always-visible contacts; with no rule set, the fallback numbers."""
+    """The always-visible contacts (from the rules, or salvaged when they cannot be loaded)."""
+    emergency, lead = key_contacts(ruleset)
     with st.sidebar:
-        if ruleset is None:
-            _render_fallback()
-            return
-        emergency, lead = ruleset.emergency_contact, ruleset.default_contact
         st.error(f"**Emergency: call {tel(emergency.phone)}**  \n{emergency.when_to_use}",
                  icon=":material/emergency:")
         st.info(f"**If in doubt, call the {lead.name}**: {tel(lead.phone)}"
                 + (f"  \n{lead.hours}" if lead.hours else ""), icon=":material/call:")
+        if ruleset is None:
+            return
         others = [c for c in ruleset.document.contacts if c.id not in {emergency.id, lead.id}]
         if others:
             st.markdown("**Other contacts**")
@@ -50,30 +58,19 @@ def render_sidebar(ruleset: RuleSet | None) -> None:
         st.caption(f"{ruleset.meta.council}: {ruleset.meta.title}, rules version {ruleset.version}")
 
 
-def _render_fallback() -> None:
-    st.error(f"**Emergency: call {tel(FALLBACK_EMERGENCY_PHONE)}**", icon=":material/emergency:")
-    st.info(f"**If in doubt, call the {FALLBACK_PREVENT_LEAD_NAME}**: {tel(FALLBACK_PREVENT_LEAD_PHONE)}",
-            icon=":material/call:")
-
-
 def contact_banner(ruleset: RuleSet | None) -> None:
-    """One line at the top of the page (the sidebar folds away on a phone)."""
-    if ruleset is None:
-        em, lead_name, lead_phone = (FALLBACK_EMERGENCY_PHONE, FALLBACK_PREVENT_LEAD_NAME,
-                                     FALLBACK_PREVENT_LEAD_PHONE)
-    else:
-        em = ruleset.emergency_contact.phone
-        lead_name, lead_phone = ruleset.default_contact.name, ruleset.default_contact.phone
-    st.markdown(f"In an emergency call **{tel(em)}**. If in doubt, call the {lead_name} on "
-                f"**{tel(lead_phone)}**.")
+    """One line at the top of every page (the sidebar folds away on a phone)."""
+    em, lead = key_contacts(ruleset)
+    st.markdown(f"In an emergency call **{tel(em.phone)}**. If in doubt, call the {lead.name} on "
+                f"**{tel(lead.phone)}**.")
 
 
 def render_broken_rules(problems: Sequence[Problem]) -> None:
     """The rule files cannot be used: say so calmly, list the problems, keep the numbers."""
+    em, lead = key_contacts(None)
     st.title("The screening questions are not available")
     st.error(f"The rule files could not be loaded, so the screening cannot run. If you have a "
-             f"concern now, call the {FALLBACK_PREVENT_LEAD_NAME} on "
-             f"**{tel(FALLBACK_PREVENT_LEAD_PHONE)}**, or **{tel(FALLBACK_EMERGENCY_PHONE)}** "
+             f"concern now, call the {lead.name} on **{tel(lead.phone)}**, or **{tel(em.phone)}** "
              f"if anyone is in immediate danger.", icon=":material/error:")
     st.markdown("Please tell the policy team who look after the rule files. What is wrong:")
     st.code("\n".join(p.format() for p in problems), language=None, wrap_lines=True)
@@ -81,13 +78,8 @@ def render_broken_rules(problems: Sequence[Problem]) -> None:
 
 def render_failure(ruleset: RuleSet | None) -> None:
     """An unexpected error in page code: no traceback, the numbers, and a way to start again."""
-    if ruleset is None:
-        em, lead_name, lead_phone = (FALLBACK_EMERGENCY_PHONE, FALLBACK_PREVENT_LEAD_NAME,
-                                     FALLBACK_PREVENT_LEAD_PHONE)
-    else:
-        em = ruleset.emergency_contact.phone
-        lead_name, lead_phone = ruleset.default_contact.name, ruleset.default_contact.phone
+    em, lead = key_contacts(ruleset)
     st.error(f"Something went wrong and this page could not be shown. Your answers on this device "
              f"may still be there: try again, or start a new screening. If you have a concern now, "
-             f"call the {lead_name} on **{tel(lead_phone)}**, or **{tel(em)}** if anyone is in "
+             f"call the {lead.name} on **{tel(lead.phone)}**, or **{tel(em.phone)}** if anyone is in "
              f"immediate danger.", icon=":material/error:")

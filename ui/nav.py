@@ -7,6 +7,11 @@ already holds the latest answers.  Routing itself is the engine's: the emergency
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
+from typing import ParamSpec
+
 import streamlit as st
 
 from screening import RuleSet, evaluate
@@ -14,6 +19,28 @@ from screening.record import Departure, now_utc
 from screening.ruleset import Category
 
 from .state import ACCOUNT_FIELDS, journey, new_journey, plan
+
+log = logging.getLogger("screening.app")
+P = ParamSpec("P")
+
+#: Set when a callback failed; app.py shows a calm message with the numbers and draws the page.
+FAILED = "ui.callback_failed"
+
+
+def guarded(fn: Callable[P, None]) -> Callable[P, None]:
+    """Callbacks run before the script, outside app.py's guard: an error must not become a traceback
+    (which would also blank the sidebar with the numbers).  Log it and let the page say so calmly."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            fn(*args, **kwargs)
+        except Exception:
+            log.exception("callback %s failed", fn.__name__)
+            st.session_state[FAILED] = fn.__name__
+
+    return wrapper
+
 
 #: What each account field must hold before Next; the label for the error summary.
 REQUIRED_ACCOUNT: dict[str, str] = {"noticed_what": "Describe what you noticed"}
@@ -49,6 +76,7 @@ def _check_emergency(ruleset: RuleSet) -> None:
         j.emergency, j.missing = True, ()
 
 
+@guarded
 def on_answer(ruleset: RuleSet, indicator_id: str) -> None:
     """A radio changed: keep the answer in the journey; a danger answer jumps to the 999 screen."""
     j = journey()
@@ -71,6 +99,7 @@ def _sync_step_answers(ruleset: RuleSet) -> None:
                 j.answers[ind.id] = str(value)
 
 
+@guarded
 def sync_account() -> None:
     j = journey()
     for name in ACCOUNT_FIELDS:
@@ -90,6 +119,7 @@ def _advance(ruleset: RuleSet) -> None:
         j.step = min(j.step + 1, len(steps) - 1)
 
 
+@guarded
 def next_factor(ruleset: RuleSet) -> None:
     """Next on a question page: every question needs an answer (Don't know is an answer)."""
     _sync_step_answers(ruleset)
@@ -105,6 +135,7 @@ def next_factor(ruleset: RuleSet) -> None:
     _advance(ruleset)
 
 
+@guarded
 def next_account(ruleset: RuleSet) -> None:
     """Next on the account page: what was noticed is the one thing the Prevent Lead must have."""
     sync_account()
@@ -116,6 +147,7 @@ def next_account(ruleset: RuleSet) -> None:
     _advance(ruleset)
 
 
+@guarded
 def back(ruleset: RuleSet) -> None:
     """Back: the previous page, or the check page when the worker came from it. Nothing is lost."""
     j = journey()
@@ -131,12 +163,14 @@ def back(ruleset: RuleSet) -> None:
         j.step = max(j.step - 1, 0)
 
 
+@guarded
 def change(step_index: int) -> None:
     """Change on the check page: go to that page; Next brings the worker back to the check page."""
     j = journey()
     j.step, j.returning, j.missing, j.result = step_index, True, (), False
 
 
+@guarded
 def record_after_emergency(ruleset: RuleSet) -> None:
     """The worker is safe and wants to record what happened: go to the account page."""
     j = journey()
@@ -144,11 +178,13 @@ def record_after_emergency(ruleset: RuleSet) -> None:
     j.step = len(plan(ruleset)) - 2
 
 
+@guarded
 def show_result() -> None:
     j = journey()
     j.result, j.completed_at, j.missing = True, now_utc(), ()
 
 
+@guarded
 def record_departure() -> None:
     """'I disagree': another outcome and a reason, both required; the recommendation is kept too."""
     j = journey()
@@ -161,9 +197,11 @@ def record_departure() -> None:
     j.departure, j.missing = Departure(outcome=str(outcome), reason=reason), ()
 
 
+@guarded
 def withdraw_departure() -> None:
     journey().departure = None
 
 
+@guarded
 def start_again() -> None:
     new_journey()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.account import account_page, check_page
-from ui.contacts import contact_banner
 from ui.questions import emergency_page, factor_page
 from ui.result import result_page
 from ui.state import get_ruleset, journey, plan
@@ -19,7 +18,6 @@ def main() -> None:
     j = journey()
     steps = plan(ruleset)
     j.step = max(0, min(j.step, len(steps) - 1))
-    contact_banner(ruleset)
     start_at_top(f"{j.started_at}:{j.step}:{j.emergency}:{j.result}")
     if j.emergency:
         emergency_page(ruleset, j)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -69,9 +70,15 @@ def _load(path: str, content: str) -> Loaded:
 
 
 def get_ruleset() -> Loaded:
-    """The current rule set, reloaded only when a rule file's bytes change."""
+    """The current rule set, reloaded only when a rule file's bytes (or the core's code) change.
+
+    The code's identity is part of the key because a cached RuleSet holds condition objects of the
+    classes it was built with; after the core is reloaded (an upgrade in place) the engine would no
+    longer recognise them.
+    """
     path = rules_path()
-    return _load(str(path), fingerprint(path))
+    code = str(id(sys.modules["screening.ruleset"].AtLeast))
+    return _load(str(path), fingerprint(path) + code)
 
 
 # --- the journey ---------------------------------------------------------------------------------
