@@ -165,3 +165,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except ScreeningError as e:
         _print_problems(e.problems, err)
         return 2
+    except RecursionError:
+        _print_problems([problem("AN003", "", 0, reason="it is nested far too deeply to read")], err)
+        return 2
+    except Exception as e:  # the last resort: a catalogue message, never a traceback
+        _print_problems([problem("IN001", "", 0, what=type(e).__name__)], err)
+        return 2

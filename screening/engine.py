@@ -223,10 +223,10 @@ def normalise_answers(ruleset: RuleSet, answers: Mapping[str, Any], path: str = 
     out: dict[str, str] = {}
     problems = []
     for key, value in answers.items():
-        if key in valid and value in _ANSWER_SET:
+        if key in valid and isinstance(value, str) and value in _ANSWER_SET:
             out[key] = value
             continue
-        if key not in valid:
+        if not isinstance(key, str) or key not in valid:
             problems.append(problem("AN001", path, lines.get(key, 0), id=key, ruleset=ruleset.id,
                                     suggestion=suggest(str(key), valid)))
             continue

@@ -129,12 +129,40 @@ CATALOGUE: dict[str, Entry] = {
               "remove '{indicator}' from rule '{rule}'"),
         Entry("CK014", "No fairness list", "there is no fairness.yaml beside {file}, so no wording "
               "was checked for protected characteristics",
-              "copy the shipped rules/fairness.yaml into the same folder", Severity.WARNING),
+              "copy the shipped rules/fairness.yaml into the same folder; without it the rule set "
+              "is not used"),
         Entry("CK015", "Safeguards could not be proved",
               "the checker could not finish proving the safeguards within {seconds} s per question "
               "({reason})",
               "a rule set that cannot be proved is not used: simplify the rules (fewer 'not's, "
               "smaller at_least sets) or ask for help from the product team"),
+        Entry("CK016", "Stable contract broken",
+              "{what} '{id}' {how}; the stable contract requires {required}",
+              "restore it as the contract says: saved screenings, tests and the safeguard proofs "
+              "rely on these ids meaning what they say; add a new id for anything new instead of "
+              "removing or relabelling one"),
+        Entry("CK017", "Outcomes out of order",
+              "outcome '{outcome}' ({category}) is listed above outcome '{other}' "
+              "({other_category}), so it wins over '{other}' whenever rules for both fire",
+              "outcomes are listed most serious first: every emergency outcome above every prevent "
+              "outcome, above support, above none; move '{outcome}' below '{other}', or correct "
+              "its category"),
+        Entry("CK018", "Danger sign does not lead to 999",
+              "answering the gate question '{indicator}' yes gives '{outcome}' ({category}), not an "
+              "emergency outcome: {example}, and {decided}",
+              "any sign of immediate danger must lead to calling 999, whatever else is answered; "
+              "make an emergency rule fire on '{indicator}' (for example 'any_yes: {{kind: gate}}') "
+              "with no 'not' that can switch it off"),
+        Entry("CK019", "Additional step reads more than the person's profile",
+              "additional step '{step}' reads {what}; additional steps may read only questions "
+              "about the person (profile)",
+              "a step is added whatever the outcome, so it must not become a second route; make "
+              "'{step}' read only profile questions such as under_18 or care_and_support_needs"),
+        Entry("CK020", "A circumstance lowers the outcome",
+              "answering '{indicator}' yes moves the outcome from '{before}' down to '{after}': "
+              "{example}, and then '{indicator}' stops rule '{rule}' firing",
+              "circumstances may raise a route (read in conjunction with signs of concern), never "
+              "lower it; remove the 'not' around '{indicator}' in rule '{rule}'"),
         # --- rule-file scenarios (rules/tests) --------------------------------------------------
         Entry("TS001", "Scenario gives a different result",
               "scenario '{name}': {mismatches}; rules that fired: {trace}",
@@ -152,6 +180,10 @@ CATALOGUE: dict[str, Entry] = {
         Entry("TS006", "Scenario describes a characteristic",
               "scenario '{name}': the description uses '{term}' ({category})",
               "describe what the worker saw or heard the person say or do, never who they are"),
+        # --- the last resort: never a traceback ---------------------------------------------------
+        Entry("IN001", "Unexpected problem", "something unexpected went wrong ({what})",
+              "nothing was changed; please report this to the team that runs the tool, with the "
+              "file that caused it"),
         # --- stored screenings and exports -----------------------------------------------------
         Entry("EX001", "Screening file refused", "this screening file cannot be opened: {reason}",
               "open the file exactly as it was exported; ask the worker to export it again"),
@@ -170,6 +202,28 @@ CATALOGUE: dict[str, Entry] = {
               "the answers in the file do not fit the rule set they were made with ({ruleset}): "
               "{reason}",
               "the file is damaged or was edited; ask the worker to export the screening again"),
+        Entry("EX007", "Screening file not sealed with the council's key",
+              "this file has only a plain checksum, which anyone who edits a file can recompute, and "
+              "this tool is set up to open only files sealed with the council's export key",
+              "ask the worker to export the screening again from the council's tool"),
+        Entry("EX008", "Seal cannot be checked here",
+              "this file is sealed with an export key, but this tool has no export key set up, so "
+              "it cannot check that the file is genuine and unchanged",
+              "open it in the council's tool, or ask your administrator to set the council's export "
+              "key (SCREENING_EXPORT_KEY)"),
+        Entry("EX009", "Screening file sealed with another key",
+              "this file is sealed with a different export key from this tool's (another council's "
+              "tool, or a key that has since been replaced), so it cannot be shown to be genuine "
+              "and unchanged",
+              "open it in the tool that made it, or ask the worker to export the screening again here"),
+        Entry("EX010", "Copies in the screening file disagree",
+              "the file's copies of {what} disagree: {reason}",
+              "the file is damaged or was edited; ask the worker for the original export"),
+        Entry("EX011", "Stored result is not what its rules give",
+              "the file was made with today's rules ({ruleset}), which always give the same result "
+              "for the same answers, but its stored result differs: {reason}",
+              "the file was edited after it was made; ask the worker for the original export, and "
+              "if that is refused too, tell the product team"),
     )
 }
 

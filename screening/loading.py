@@ -348,6 +348,17 @@ def load(path: str | Path | None = None, *, check: bool = True) -> RuleSet:
     With ``check`` (the default) the safeguard proofs in :mod:`screening.checks` also run, so a
     rule set that could route unfairly is never returned.
     """
+    try:
+        return _load(path, check=check)
+    except RecursionError:  # a condition nested thousands deep: refuse it, never crash
+        base = Path(path) if path is not None else default_rules_dir()
+        where = str(base / RULESET_FILE if base.is_dir() else base)
+        raise RuleSetError([problem("RS002", where, 0, reason="it is nested far too deeply to read")]) \
+            from None
+
+
+def _load(path: str | Path | None, *, check: bool) -> RuleSet:
+    """The work of :func:`load`."""
     base = Path(path) if path is not None else default_rules_dir()
     main_path = base / RULESET_FILE if base.is_dir() else base
     fair_path = (base if base.is_dir() else base.parent) / FAIRNESS_FILE

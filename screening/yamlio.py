@@ -33,9 +33,13 @@ class LineLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
-            if isinstance(key, (dict, list)):
+            if key is None or key == LINES or not isinstance(key, (str, int, float, bool)):
+                what = ("an empty key (~ or null)" if key is None else
+                        f"'{LINES}' is reserved and" if key == LINES else
+                        "a list, set or mapping")
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a key here is itself a list or mapping", key_node.start_mark)
+                    None, None, f"{what} cannot be used as a key; keys are plain words",
+                    key_node.start_mark)
             if key in seen:
                 raise _DuplicateKey(str(key), line, seen[key])
             seen[key] = line
@@ -44,9 +48,11 @@ class LineLoader(yaml.SafeLoader):
         mapping[LINES] = lines
         return mapping
 
-# Only true/false (any case) are booleans; yes/no/on/off stay strings.
+# Only true/false (any case) are booleans; yes/no/on/off stay strings.  Dates stay strings too, so
+# an impossible date is reported by validation at its line instead of failing inside the parser.
+_DROPPED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 LineLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    k: [(tag, rx) for tag, rx in v if tag not in _DROPPED]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 LineLoader.add_implicit_resolver(
@@ -67,6 +73,10 @@ def parse(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [problem("RS002", path, line, reason=reason)]
     except yaml.YAMLError as e:
         return None, [problem("RS002", path, 0, reason=str(e).splitlines()[0])]
+    except RecursionError:
+        return None, [problem("RS002", path, 0, reason="it is nested far too deeply to read")]
+    except (ValueError, TypeError, OverflowError) as e:  # a value YAML itself cannot build
+        return None, [problem("RS002", path, 0, reason=f"a value cannot be read ({e})")]
 
 def strip_lines(obj: Any) -> Any:
     """The data without line maps, for validation."""

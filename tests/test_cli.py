@@ -66,6 +66,12 @@ def test_evaluate_with_explicit_rules_and_json_answers(tmp_path: Path) -> None:
     (b"\x89PNG\r\n\x1a\n\x00\x00", "AN003", "AN003 cannot read the answers"),
     (b"- a\n- b\n", "AN003", "it must map question ids"),
     (b"a: [unclosed\n", "AN003", "AN003 cannot read the answers"),
+    (b"justifies_violence: [yes]\n", "AN002", ":1: AN002 the answer to 'justifies_violence' is ['yes']"),
+    (b"justifies_violence: {a: 1}\n", "AN002", ":1: AN002 the answer to 'justifies_violence'"),
+    (b"[" * 5000 + b"]" * 5000, "AN003", "nested far too deeply"),
+    (b"? !!set {a}\n: yes\n", "AN003", "a list, set or mapping cannot be used as a key"),
+    (b"~: yes\n", "AN003", "an empty key (~ or null) cannot be used as a key"),
+    (b"__lines__: yes\n", "AN003", "'__lines__' is reserved"),
 ])
 def test_evaluate_bad_input_exit_2(tmp_path: Path, content: bytes, code_expected: str,
                                    fragment: str) -> None:
@@ -92,3 +98,16 @@ def test_help(command: list[str]) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0
     assert "usage: python -m screening" in proc.stdout
+
+
+def test_unexpected_failure_is_a_catalogue_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import screening.cli
+
+    def boom(*args: object) -> int:
+        raise KeyError("internal")
+
+    monkeypatch.setattr(screening.cli, "cmd_lint", boom)
+    code, out, err = run("lint")
+    assert code == 2 and out == ""
+    assert err.startswith("<input>: IN001 something unexpected went wrong (KeyError); nothing was changed")
+    assert "Traceback" not in err

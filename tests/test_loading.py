@@ -244,3 +244,18 @@ def test_every_indicator_has_plain_words() -> None:
         for i in f.indicators:
             assert i.question.endswith("?"), i.id
             assert len(i.definition) > 20 and len(i.example) > 10, i.id
+
+
+def test_impossible_date_is_reported_at_its_line(tmp_path: Path) -> None:
+    d = copy_rules(tmp_path, {'effective_date: "2026-12-01"': "effective_date: 2026-13-45"})
+    p = only(d, "RS005")
+    assert p.line == line_of_text(d / "ruleset.yaml", "effective_date: 2026-13-45")
+    assert "month value is outside expected range" in p.message
+
+
+def test_condition_nested_thousands_deep_is_refused_not_a_crash(tmp_path: Path) -> None:
+    deep = "{not: " * 3000 + "{answered_yes: violence_fixation}" + "}" * 3000
+    d = copy_rules(tmp_path, {"      when:\n        answered_yes: violence_fixation":
+                              "      when: " + deep})
+    p = only(d, "RS002")
+    assert "nested far too deeply" in p.message
