@@ -94,10 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'run':40} {'AppTest ms':>11} {'script ms':>10}")
     for name, total, script in rows:
         print(f"{name:40} {total:11.1f} {script:10.1f}")
-    next_ms = rows[1][2]
-    verdict = "OK" if next_ms < TARGET_MS else "OVER TARGET"
-    print(f"Next-click script time {next_ms:.1f} ms, target < {TARGET_MS:.0f} ms: {verdict}")
-    return 0 if args.smoke or next_ms < TARGET_MS else 1
+    worst = max(rows[1:], key=lambda r: r[2])
+    verdict = "OK" if worst[2] < TARGET_MS else "OVER TARGET"
+    print(f"Slowest click ({worst[0]}) {worst[2]:.1f} ms of script time, "
+          f"target < {TARGET_MS:.0f} ms: {verdict}")
+    return 0 if args.smoke or worst[2] < TARGET_MS else 1
 
 
 if __name__ == "__main__":

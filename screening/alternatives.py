@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from .checks import Encoding, Undecided, fewest, join_words
-from .engine import normalise_answers, predicate
+from .engine import decide, normalise_answers
 from .ruleset import RuleSet
 
 Direction = Literal["more_serious", "less_serious"]
@@ -73,28 +73,26 @@ def _sentence(ruleset: RuleSet, changes: tuple[Change, ...], title: str, rule: s
     return f"If {parts}, the recommendation would be '{title}' ({why})."
 
 
-def _decider(ruleset: RuleSet, yes: frozenset[str]) -> tuple[str, str | None]:
-    """The outcome for a set of yes answers and the first rule that gives it."""
-    order = [o.id for o in ruleset.outcomes]
-    fired = [r for r in ruleset.rules if predicate(r.when)(yes)]
-    if not fired:
-        return ruleset.document.routing.otherwise, None
-    best = min(fired, key=lambda r: order.index(r.outcome))
-    return best.outcome, best.id
-
-
 def explain_alternatives(ruleset: RuleSet, answers: Mapping[str, Any]) -> list[Alternative]:
     """For each more serious outcome, then the nearest less serious one, the smallest change.
 
     Outcomes no change can reach are left out, and so is "less serious" when nothing lowers the
     current outcome (it is already the least serious one, or every rule it rests on is certain).
+    Solving takes tens of milliseconds and the result page, the Markdown, the PDF and the JSON
+    all ask for the same answers, so results are remembered per rule set and answers.
     """
     given = normalise_answers(ruleset, answers)
+    return list(_explain(ruleset, tuple(sorted(given.items()))))
+
+
+@lru_cache(maxsize=256)
+def _explain(ruleset: RuleSet, answers: tuple[tuple[str, str], ...]) -> tuple[Alternative, ...]:
+    given = dict(answers)
     enc = _encoding(ruleset)
     z3 = enc.z3
     full = {i: given.get(i, "unknown") for i in enc.ids}
     yes = frozenset(i for i, a in full.items() if a == "yes")
-    current, _ = _decider(ruleset, yes)
+    current, _ = decide(ruleset, yes)
     k_now = ruleset.rank(current)
     changed = {i: (z3.Not(enc.x[i]) if i in yes else enc.x[i]) for i in enc.ids}
     overruled = [c for i, c in changed.items() if full[i] != "unknown"]
@@ -108,7 +106,7 @@ def explain_alternatives(ruleset: RuleSet, answers: Mapping[str, Any]) -> list[A
         if m is None:
             return None
         new_yes = frozenset(i for i in enc.ids if z3.is_true(m.eval(enc.x[i], True)))
-        outcome, rule = _decider(ruleset, new_yes)
+        outcome, rule = decide(ruleset, new_yes)
         changes = tuple(Change(i, _question(ruleset, i), full[i], "yes" if i in new_yes else "no")
                         for i in enc.ids if (i in new_yes) != (i in yes))
         title = ruleset.outcome(outcome).title
@@ -123,4 +121,4 @@ def explain_alternatives(ruleset: RuleSet, answers: Mapping[str, Any]) -> list[A
     lower = smallest(z3.And(enc.rank > k_now, enc.rank < enc.none_rank), "less_serious")
     if lower is not None:
         out.append(lower)
-    return out
+    return tuple(out)

@@ -285,6 +285,18 @@ def _route(c: Compiled, yes: frozenset[str]) -> int:
     return c.otherwise_rank if best is None else best
 
 
+def decide(ruleset: RuleSet, yes: frozenset[str]) -> tuple[str, str | None]:
+    """The outcome for a set of yes answers and the first rule (file order) that gives it.
+
+    The one routing function the proofs, the explanations and the engine share.
+    """
+    c = compile_ruleset(ruleset)
+    rank = _route(c, yes)
+    rule = next((r.id for r, (r_rank, pred) in zip(ruleset.rules, c.rules, strict=True)
+                 if r_rank == rank and pred(yes)), None)
+    return c.order[rank], rule
+
+
 def _could_become(c: Compiled, yes: frozenset[str], unknown: frozenset[str],
                   rank: int) -> CouldBecome | None:
     if not unknown:
