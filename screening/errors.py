@@ -59,6 +59,12 @@ CATALOGUE: dict[str, Entry] = {
               "start from the shipped rules/ruleset.yaml"),
         Entry("RS011", "Bad id", "'{id}' is not a valid id",
               "ids are lower case letters, digits and underscores, starting with a letter"),
+        Entry("RS012", "Dates out of order",
+              "the review date {review} is not after the effective date {effective}",
+              "set review_date later than effective_date"),
+        Entry("RS013", "Rules not current", "this rule set is {what}",
+              "agree the dates with the policy owner; screenings still show which version was used",
+              Severity.WARNING),
         # --- answers given to the engine ------------------------------------------------------
         Entry("AN001", "Unknown question", "'{id}' is not a question in rule set {ruleset}{suggestion}",
               "check the spelling against the rule set's indicator ids"),

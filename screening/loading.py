@@ -7,6 +7,7 @@ a saved screening can prove which rules produced it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import types
 import typing
@@ -399,8 +400,11 @@ def _load(path: str | Path | None, *, check: bool) -> RuleSet:
     compiler = _Compiler(doc, raw, str(main_path))
     rules, steps = compiler.run()
     problems += compiler.problems
+    notes = _dates(doc, raw, str(main_path))
+    problems += [p for p in notes if p.severity is Severity.ERROR]
     if problems:
         raise RuleSetError(problems)
+    notes = [p for p in notes if p.severity is not Severity.ERROR]
     ruleset = RuleSet(document=doc, rules=rules, steps=steps, fairness=fairness,
                       sha256=digest.hexdigest(), paths=(str(main_path), *fair_paths),
                       lines=compiler.lines)
@@ -411,7 +415,23 @@ def _load(path: str | Path | None, *, check: bool) -> RuleSet:
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if errors:
             raise RuleSetError(findings)
+        notes += findings
+    if notes:
         ruleset = RuleSet(document=doc, rules=rules, steps=steps, fairness=fairness,
                           sha256=ruleset.sha256, paths=ruleset.paths, lines=compiler.lines,
-                          warnings=tuple(findings))
+                          warnings=tuple(notes))
     return ruleset
+
+
+def _dates(doc: Document, raw: dict[str, Any], path: str, today: dt.date | None = None) -> list[Problem]:
+    """The review date must follow the effective date; say so if the rules are not in force."""
+    meta, today = doc.ruleset, today or dt.date.today()
+    line = line_of(raw, ("ruleset", "review_date"))
+    if meta.review_date <= meta.effective_date:
+        return [problem("RS012", path, line, effective=meta.effective_date, review=meta.review_date)]
+    if today < meta.effective_date:
+        return [problem("RS013", path, line_of(raw, ("ruleset", "effective_date")),
+                        what=f"not in force until {meta.effective_date}")]
+    if today > meta.review_date:
+        return [problem("RS013", path, line, what=f"past its review date ({meta.review_date})")]
+    return []

@@ -91,7 +91,7 @@ def test_rs004_unknown_condition_key(tmp_path: Path) -> None:
 
 
 def test_rs005_wrong_type(tmp_path: Path) -> None:
-    d = copy_rules(tmp_path, {'effective_date: "2026-12-01"': "effective_date: soon"})
+    d = copy_rules(tmp_path, {'effective_date: "2026-11-29"': "effective_date: soon"})
     p = only(d, "RS005")
     assert p.line == line_of_text(d / "ruleset.yaml", "effective_date: soon")
     assert p.message.startswith("ruleset.effective_date: ")
@@ -247,7 +247,7 @@ def test_every_indicator_has_plain_words() -> None:
 
 
 def test_impossible_date_is_reported_at_its_line(tmp_path: Path) -> None:
-    d = copy_rules(tmp_path, {'effective_date: "2026-12-01"': "effective_date: 2026-13-45"})
+    d = copy_rules(tmp_path, {'effective_date: "2026-11-29"': "effective_date: 2026-13-45"})
     p = only(d, "RS005")
     assert p.line == line_of_text(d / "ruleset.yaml", "effective_date: 2026-13-45")
     assert "month value is outside expected range" in p.message
@@ -259,3 +259,19 @@ def test_condition_nested_thousands_deep_is_refused_not_a_crash(tmp_path: Path) 
                               "      when: " + deep})
     p = only(d, "RS002")
     assert "nested far too deeply" in p.message
+
+
+def test_rs012_review_before_effective(tmp_path: Path) -> None:
+    d = copy_rules(tmp_path, {'review_date: "2027-11-29"': 'review_date: "2026-01-01"'})
+    p = only(d, "RS012")
+    assert p.line == line_of_text(d / "ruleset.yaml", 'review_date: "2026-01-01"')
+    assert p.message == "the review date 2026-01-01 is not after the effective date 2026-11-29"
+
+
+def test_rs013_rules_past_review_are_a_warning(tmp_path: Path) -> None:
+    d = copy_rules(tmp_path, {'effective_date: "2026-11-29"': 'effective_date: "2020-01-01"',
+                              'review_date: "2027-11-29"': 'review_date: "2021-01-01"'})
+    rs = load(d)
+    (w,) = [p for p in rs.warnings if p.code == "RS013"]
+    assert w.message == "this rule set is past its review date (2021-01-01)"
+    assert w.line == line_of_text(d / "ruleset.yaml", 'review_date: "2021-01-01"')

@@ -98,7 +98,8 @@ def test_departure_names_both_routes_and_reason(rs):
 
 def test_provenance_and_disclaimer(rs):
     n = summary.narrative(rs, evaluate(rs, {}), record())
-    assert rs.sha256 in n.provenance and rs.version in n.provenance and "2026-12-01" in n.provenance
+    assert rs.sha256 in n.provenance and rs.version in n.provenance
+    assert rs.meta.effective_date.isoformat() in n.provenance
     assert n.disclaimer.startswith("This tool supports, and does not replace, your professional judgement")
 
 
