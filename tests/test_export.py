@@ -1,23 +1,35 @@
-"""The JSON export: round trip, integrity, refusal with EX codes, and replay under changed rules."""
+"""The JSON export: round trip, integrity (plain and keyed), cross-checks of every copy, refusal of
+malformed files with EX codes (never a traceback), and replay under changed rules."""
 
 from __future__ import annotations
 
 import json
+import random
+import tomllib
+from pathlib import Path
 
 import pytest
 from rulefiles import copy_rules, new_version, shipped_version
 
 from screening import ScreeningError, evaluate, load, summary
-from screening.export import canonical, integrity
+from screening.export import KEY_ENV, MAX_BYTES, canonical, integrity, keyed_integrity
 from screening.record import Departure, ScreeningRecord
 
 ANSWERS = {"us_and_them": "yes", "isolated": "yes", "trusted_adult": "yes", "imminent_danger": "no"}
 HOSTILE = '[x](http://evil) <script>"quote"</script> \\ `tick` \n newline £ 😀 \u0000 \ud7ff'
 
 
+KEY = "council-export-key-0123456789abcdef"
+
+
 @pytest.fixture(scope="module")
 def rs():
     return load()
+
+
+@pytest.fixture(autouse=True)
+def no_key(monkeypatch):
+    monkeypatch.delenv(KEY_ENV, raising=False)
 
 
 def make(rs, answers=ANSWERS, **kw):
@@ -44,7 +56,7 @@ def test_json_has_answers_record_trace_provenance_and_integrity(rs):
     assert body["assessment"]["outcome"] == "prevent_lead_advice"
     assert body["assessment"]["fired"][0]["evidence"]
     assert body["ruleset"] == {"id": rs.id, "version": rs.version, "sha256": rs.sha256,
-                               "effective_date": "2026-12-01"}
+                               "effective_date": rs.meta.effective_date.isoformat()}
     assert body["integrity"] == {"algorithm": "sha256", "value": integrity(body)}
     assert len(body["integrity"]["value"]) == 64
 
@@ -112,6 +124,19 @@ def test_other_format_version_is_refused(rs):
     assert code_of(e) == "EX004" and "version 99" in e.value.problems[0].message
 
 
+@pytest.mark.parametrize("version", [True, 1.0, "1", {"a": "x" * 500}])
+def test_format_version_must_be_the_integer_one(rs, version):
+    with pytest.raises(ScreeningError) as e:
+        summary.read_export(_resealed(rs, lambda b: b.update(format_version=version)), rs)
+    assert code_of(e) == "EX004" and len(e.value.problems[0].message) < 160
+
+
+def test_exported_at_must_be_text(rs):
+    with pytest.raises(ScreeningError) as e:
+        summary.read_export(_resealed(rs, lambda b: b.update(exported_at=["x"])), rs)
+    assert code_of(e) == "EX005" and "exported_at: it is not a date and time" in e.value.problems[0].message
+
+
 def test_missing_integrity_is_refused(rs):
     body = json.loads(export(rs))
     del body["integrity"]
@@ -133,9 +158,12 @@ def test_invalid_record_is_refused(rs):
 
 
 def test_unknown_question_under_the_same_rules_is_refused(rs):
+    def add(b):
+        for answers in (b["answers"], b["record"]["answers"], b["assessment"]["answers"]):
+            answers["made_up"] = "no"
     with pytest.raises(ScreeningError) as e:
-        summary.read_export(_resealed(rs, lambda b: b["answers"].update(made_up="yes")), rs)
-    assert code_of(e) == "EX006"
+        summary.read_export(_resealed(rs, add), rs)
+    assert code_of(e) == "EX006" and "'made_up' is not one of its questions" in e.value.problems[0].message
 
 
 def test_replay_detects_changed_outcome_when_rules_change(rs, tmp_path):
@@ -160,10 +188,299 @@ def test_replay_with_wording_change_only_is_unchanged(rs, tmp_path):
 
 
 def test_replay_leaves_out_questions_removed_from_todays_rules(rs, tmp_path):
+    # removing a question may break the rules' stable contract (a proof); the replay must cope anyway
     changed = load(copy_rules(tmp_path / "rules", {
         "      - id: stable_housing\n        question: Do they have stable housing?\n"
         "        definition: A settled, secure place to live.\n"
-        "        example: They have had the same tenancy for five years.\n": ""}))
+        "        example: They have had the same tenancy for five years.\n": ""}), check=False)
     opened = summary.read_export(export(rs, answers={**ANSWERS, "stable_housing": "yes"}).encode(), changed)
     assert opened.replay.dropped == ("stable_housing",)
     assert not opened.replay.changed
+
+
+# --- refused, never a traceback: malformed files --------------------------------------------------
+
+def refused(rs, data: bytes) -> tuple[str, str]:
+    with pytest.raises(ScreeningError) as e:
+        summary.read_export(data, rs)
+    return code_of(e), e.value.problems[0].message
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    (b"[" * 100_000 + b"]" * 100_000, "nested far deeper than any screening export"),
+    (b'{"a":' * 100_000, "nested far deeper than any screening export"),
+    (b"[" * 40 + b"]" * 40, "nested more than 16 levels deep"),  # parses, but nothing may walk it
+    (b'{"format_version": ' + b"9" * 5000 + b"}", "a number 5,000 digits long"),
+    (b'{"format": "prevent-screening-export", "n": -' + b"1" * 4301 + b"}", "a number 4,302 digits long"),
+    (b'{"format": "\\ud800"}', "not valid Unicode (a lone surrogate"),
+    (b'{"\\udfff": 1}', "not valid Unicode (a lone surrogate"),
+    (b'{"format_version": NaN}', "it holds NaN, which is not a number"),
+    (b'{"format_version": -Infinity}', "it holds -Infinity, which is not a number"),
+    (b'{"format_version": 1e999}', "a number too large to read"),
+    (b'{"format": "prevent-screening-export", "format": "x"}', "the name 'format' appears twice"),
+])
+def test_hostile_json_is_refused_with_ex001(rs, data, words):
+    code, message = refused(rs, data)
+    assert code == "EX001"
+    assert message.startswith("this screening file cannot be opened: ") and words in message
+
+
+def test_lone_surrogate_inside_a_real_export_is_refused_not_crashed(rs):
+    text = export(rs).replace('"screener_role": "youth worker"', '"screener_role": "youth \\ud800 worker"')
+    assert "\\ud800" in text
+    code, message = refused(rs, text.encode())
+    assert code == "EX001" and "not valid Unicode" in message
+
+
+def test_oversized_file_is_refused_before_parsing(rs):
+    code, message = refused(rs, b" " * (MAX_BYTES + 1))
+    assert code == "EX002" and "2,000,001 bytes" in message
+
+
+def test_uploader_limit_matches_max_bytes():
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    mb = config["server"]["maxUploadSize"]
+    # Streamlit's browser side counts an MB as 10^6 bytes (2^20 on Windows), its server as 2^20: the
+    # uploader stops anything much over MAX_BYTES, and read_export refuses the rest (EX002)
+    assert mb * 1_000_000 <= MAX_BYTES <= mb * 1024 * 1024
+
+
+def _mutations(body, rng):
+    """Replace one value anywhere in the tree with something of another type."""
+    paths = []
+    stack = [((), body)]
+    while stack:
+        path, node = stack.pop()
+        paths.append(path)
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        stack.extend(((*path, k), v) for k, v in items)
+    path = rng.choice(paths[1:])
+    parent = body
+    for k in path[:-1]:
+        parent = parent[k]
+    parent[path[-1]] = rng.choice([None, True, 0, -1, 1.5, "", "yes", "made_up", [], {}, [1], {"a": None},
+                                   "x" * 300, "\u0000", "😀"])
+
+
+def test_random_damage_is_refused_or_read_never_crashes(rs):
+    """Random edits (resealed, so they get past the integrity check) and random byte damage."""
+    rng = random.Random(20261202)
+    text = export(rs)
+    for _ in range(300):
+        body = json.loads(text)
+        _mutations(body, rng)
+        if isinstance(body.get("integrity"), dict):
+            body["integrity"]["value"] = integrity(body)
+        try:
+            summary.read_export(json.dumps(body).encode(), rs)
+        except ScreeningError as e:
+            assert e.problems[0].code.startswith("EX")
+    raw = bytearray(text.encode())
+    for _ in range(300):
+        damaged = bytearray(raw)
+        for _ in range(rng.randint(1, 4)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        try:
+            summary.read_export(bytes(damaged), rs)
+        except ScreeningError as e:
+            assert e.problems[0].code.startswith("EX")
+
+
+# --- every copy in the file must agree (EX010) ----------------------------------------------------
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda b: b["record"]["answers"].update(us_and_them="no"),
+     "'us_and_them' is 'no' in the worker's record but 'yes' in the answers"),
+    (lambda b: b["record"]["answers"].update(money_stress="yes"),
+     "'money_stress' is 'yes' in the worker's record but 'unknown' in the answers"),
+    (lambda b: b["answers"].update(isolated="no"),
+     "'isolated' is 'no' in the answers but 'yes' in the stored result"),
+    (lambda b: b["assessment"]["answers"].update(isolated="no"),
+     "'isolated' is 'yes' in the answers but 'no' in the stored result"),
+    (lambda b: (b["answers"].update(money_stress="no"), b["assessment"]["answers"].update(money_stress="no")),
+     "'money_stress' is 'no' in the answers but was not answered in the worker's record"),
+    (lambda b: b.update(started_at="2026-01-01T00:00:00+00:00"),
+     "started_at is '2026-01-01T00:00:00+00:00' in the file but '2026-12-02T10:00:00+00:00' in the worker's"),
+    (lambda b: b["ruleset"].update(sha256="0" * 64),
+     "the file names rule set rochford_prevent_screening version"),
+    (lambda b: b["assessment"]["ruleset"].update(version="9.9.9"),
+     "but the stored result names rochford_prevent_screening version 9.9.9"),
+])
+def test_copies_that_disagree_are_refused(rs, change, words):
+    code, message = refused(rs, _resealed(rs, change))
+    assert code == "EX010", message
+    assert message.startswith("the file's copies of") and words in message
+
+
+def _forge_answers(rs, b, answers):
+    """Change the answers consistently in every copy, with the stored result the rules give."""
+    full = evaluate(rs, answers)
+    b["answers"] = dict(full.answers)
+    b["record"]["answers"] = answers
+    b["assessment"] = full.to_dict()
+
+
+def _swap_outcome(b, outcome):
+    b["assessment"]["outcome"] = outcome
+    for f in b["assessment"]["fired"]:
+        if f["decisive"]:
+            f["outcome"] = outcome
+
+
+def _other_rules_hash(b):
+    b["ruleset"]["sha256"] = b["assessment"]["ruleset"]["sha256"] = "f" * 64
+
+
+def test_stored_result_that_does_not_fit_its_own_answers_is_refused_under_any_rules(rs):
+    def evidence(b):
+        _other_rules_hash(b)
+        b["assessment"]["fired"][0]["evidence"][0]["answer"] = "no"
+    code, message = refused(rs, _resealed(rs, evidence))
+    assert code == "EX010" and "relied on 'us_and_them' being 'no', but it is 'yes'" in message
+
+    def made_up(b):
+        _other_rules_hash(b)
+        b["assessment"]["outcome"] = "made_up"
+    code, message = refused(rs, _resealed(rs, made_up))
+    assert code == "EX010"
+    assert "decided 'prevent_lead_advice' but the recommendation stored is 'made_up'" in message
+
+    def yes_list(b):
+        _other_rules_hash(b)
+        b["assessment"]["yes_by_factor"] = {}
+    code, message = refused(rs, _resealed(rs, yes_list))
+    assert code == "EX010" and "its list of yes answers is not the answers given yes" in message
+
+    def unknowns(b):
+        _other_rules_hash(b)
+        b["assessment"]["unknowns"] = b["assessment"]["unknowns"][1:]
+    code, message = refused(rs, _resealed(rs, unknowns))
+    assert code == "EX010" and "questions still to check" in message
+
+    def no_decider(b):
+        _other_rules_hash(b)
+        for f in b["assessment"]["fired"]:
+            f["decisive"] = False
+    code, message = refused(rs, _resealed(rs, no_decider))
+    assert code == "EX010" and "none decided the recommendation" in message
+
+
+def test_stored_result_under_other_rules_is_shown_as_made(rs):
+    """Rules we do not have cannot be re-run: a self-consistent trace is replayed, not refused."""
+    def other(b):
+        _other_rules_hash(b)
+        _swap_outcome(b, "contact_prevent_lead")
+    opened = summary.read_export(_resealed(rs, other), rs)
+    assert not opened.same_rules and opened.replay.changed
+    assert opened.replay.stored_outcome == "contact_prevent_lead"
+    assert opened.replay.outcome == "prevent_lead_advice"
+
+
+# --- made with today's rules: the stored result must be what they give (EX011) ---------------------
+
+def _step(b):
+    b["assessment"]["additional_steps"].append("adult_social_care")
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda b: _swap_outcome(b, "made_up"), "'made_up' is not one of its outcomes"),
+    (lambda b: _swap_outcome(b, "contact_prevent_lead"),
+     "the file says the recommendation was 'contact_prevent_lead', but these answers give "
+     "'prevent_lead_advice'"),
+    (lambda b: b["assessment"]["fired"][1].update(rule="made_up_rule"),
+     "'made_up_rule' is not one of its rules"),
+    (lambda b: b["assessment"]["fired"].pop(), "the file lists the rules that fired as "
+     "'weaker_signs_with_circumstances', 'weaker_sign_alone', but these answers fire "
+     "'weaker_signs_with_circumstances', 'weaker_sign_alone', 'circumstances_only'"),
+    (_step, "the file lists the additional steps as 'adult_social_care', but these answers add none"),
+    (lambda b: b["assessment"]["fired"][0].update(because="Something else."), "the stored reasons, evidence"),
+    (lambda b: b["assessment"].update(could_become=None), "what could change the route"),
+    (lambda b: b["record"].update(departure={"outcome": "made_up", "reason": "x"}),
+     "the worker's chosen route 'made_up' is not one of its outcomes"),
+    (lambda b: (b["ruleset"].update(version="0.1"), b["assessment"]["ruleset"].update(version="0.1")),
+     "the file calls them rochford_prevent_screening version 0.1"),
+    (lambda b: [d.pop("money_stress") for d in (b["answers"], b["assessment"]["answers"])]
+     and b["assessment"]["unknowns"].remove("money_stress"),
+     "it leaves out the question 'money_stress'"),
+])
+def test_stored_result_that_todays_rules_do_not_give_is_refused(rs, change, words):
+    code, message = refused(rs, _resealed(rs, change))
+    assert code == "EX011", message
+    assert message.startswith("the file was made with today's rules (rochford_prevent_screening version")
+    assert "which always give the same result for the same answers" in message and words in message
+
+
+def test_consistent_forgery_without_a_key_is_not_detected_by_design(rs):
+    """Documented limit: without a key, someone who re-runs the rules can forge a whole file."""
+    forged = _resealed(rs, lambda b: _forge_answers(rs, b, {**ANSWERS, "us_and_them": "no"}))
+    opened = summary.read_export(forged, rs)
+    assert opened.answers["us_and_them"] == "no" and not opened.keyed
+
+
+# --- keyed integrity (SCREENING_EXPORT_KEY) -------------------------------------------------------
+
+def test_keyed_export_is_hmac_and_round_trips(rs, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, KEY)
+    body = json.loads(export(rs))
+    assert body["integrity"]["algorithm"] == "hmac-sha256"
+    assert body["integrity"]["value"] == keyed_integrity(body, KEY.encode())
+    assert len(body["integrity"]["key_id"]) == 16 and body["integrity"]["key_id"] not in KEY
+    assert KEY not in json.dumps(body)
+    opened = summary.read_export(json.dumps(body).encode(), rs)
+    assert opened.keyed and opened.same_rules
+
+
+def test_key_with_surrounding_spaces_is_the_same_key_and_blank_is_none(rs, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, KEY)
+    text = export(rs)
+    monkeypatch.setenv(KEY_ENV, f"  {KEY}\n")
+    assert summary.read_export(text.encode(), rs).keyed
+    monkeypatch.setenv(KEY_ENV, "   ")
+    assert json.loads(export(rs))["integrity"]["algorithm"] == "sha256"
+
+
+def test_keyed_file_forged_with_a_recomputed_hash_is_refused(rs, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, KEY)
+    body = json.loads(export(rs))
+    _forge_answers(rs, body, {**ANSWERS, "us_and_them": "no"})
+    body["integrity"]["value"] = integrity(body)  # all a forger without the key can compute
+    code, message = refused(rs, json.dumps(body).encode())
+    assert code == "EX003" and "changed after it was exported" in message
+    body["integrity"] = {"algorithm": "sha256", "value": integrity(body)}
+    code, message = refused(rs, json.dumps(body).encode())
+    assert code == "EX007"
+    assert "only a plain checksum, which anyone who edits a file can recompute" in message
+
+
+def test_record_edit_with_a_key_is_refused(rs, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, KEY)
+    body = json.loads(export(rs))
+    body["record"]["screener_role"] = "someone else"
+    code, _ = refused(rs, json.dumps(body).encode())
+    assert code == "EX003"
+
+
+def test_plain_file_is_refused_when_a_key_is_set(rs, monkeypatch):
+    text = export(rs)
+    monkeypatch.setenv(KEY_ENV, KEY)
+    code, message = refused(rs, text.encode())
+    assert code == "EX007"
+    assert "set up to open only files sealed with the council's export key" in message
+
+
+def test_file_sealed_with_another_key_is_refused(rs, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, "another-councils-key-fedcba9876543210")
+    text = export(rs)
+    monkeypatch.setenv(KEY_ENV, KEY)
+    code, message = refused(rs, text.encode())
+    assert code == "EX009"
+    assert "sealed with a different export key from this tool's" in message
+
+
+def test_keyed_file_is_refused_when_no_key_is_set(rs, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, KEY)
+    text = export(rs)
+    monkeypatch.delenv(KEY_ENV)
+    code, message = refused(rs, text.encode())
+    assert code == "EX008"
+    assert "sealed with an export key, but this tool has no export key set up" in message

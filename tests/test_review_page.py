@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from rulefiles import copy_rules, new_version
 from streamlit.testing.v1 import AppTest
 
 from screening import evaluate, load, summary
+from screening.export import KEY_ENV, canonical, integrity
 from screening.record import Departure, ScreeningRecord
 
 PAGE = str(Path(__file__).resolve().parents[1] / "ui" / "review.py")
@@ -18,6 +20,7 @@ ANSWERS = {"us_and_them": "yes", "isolated": "yes", "trusted_adult": "yes"}
 @pytest.fixture(autouse=True)
 def shipped_rules(monkeypatch):
     monkeypatch.delenv("SCREENING_RULES", raising=False)
+    monkeypatch.delenv(KEY_ENV, raising=False)
 
 
 def export(departure: Departure | None = None, noticed: str = "Said [x](http://evil) <b>loud</b>") -> bytes:
@@ -56,6 +59,56 @@ def test_valid_file_shows_narrative_trace_and_same_rules():
     assert not at.warning
     assert "Today's rules are the ones this screening was made with" in at.success[0].value
     assert "[x](http" not in text and "<b>" not in text
+    seal = at.info[0].value
+    assert "detects accidental or casual changes only, not who made the file" in seal
+
+
+def test_keyed_file_says_it_is_sealed_with_the_councils_key(monkeypatch):
+    monkeypatch.setenv(KEY_ENV, "council-export-key-0123456789abcdef")
+    at = upload(export())
+    assert "sealed with the council's export key" in at.info[0].value
+    assert "not who made the file" not in " ".join(i.value for i in at.info)
+
+
+def test_plain_file_is_refused_when_the_council_has_a_key(monkeypatch):
+    data = export()
+    monkeypatch.setenv(KEY_ENV, "council-export-key-0123456789abcdef")
+    at = upload(data)
+    assert len(at.error) == 1 and "EX007" in at.error[0].value
+    assert "only a plain checksum" in at.error[0].value and not at.success
+
+
+def resealed(change) -> bytes:
+    body = json.loads(export())
+    change(body)
+    body["integrity"]["value"] = integrity(body)
+    return canonical(body)
+
+
+def test_same_rules_but_another_stored_result_is_refused_not_explained():
+    def swap(b):
+        b["assessment"]["outcome"] = "contact_prevent_lead"
+        for f in b["assessment"]["fired"]:
+            if f["decisive"]:
+                f["outcome"] = "contact_prevent_lead"
+    at = upload(resealed(swap))
+    assert len(at.error) == 1 and "EX011" in at.error[0].value
+    assert "the file was made with today" in at.error[0].value
+    assert "reads them differently" not in " ".join(w.value for w in at.warning)
+    assert not at.success and "Talk it through" not in all_markdown(at)
+
+
+def test_record_answers_that_disagree_are_refused():
+    at = upload(resealed(lambda b: b["record"]["answers"].update(us_and_them="no")))
+    assert len(at.error) == 1 and "EX010" in at.error[0].value
+    assert "copies of the answers disagree" in at.error[0].value
+
+
+@pytest.mark.parametrize("data", [b"[" * 100_000 + b"]" * 100_000, b'{"format": "\\ud800"}',
+                                  b'{"format_version": ' + b"9" * 5000 + b"}"])
+def test_hostile_json_is_refused_without_a_traceback(data):
+    at = upload(data)
+    assert len(at.error) == 1 and "EX001" in at.error[0].value
 
 
 def test_departure_and_reason_are_shown():

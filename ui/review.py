@@ -3,7 +3,8 @@
 It shows the summary the worker was given, the trace (which rules fired and on which answers), the
 worker's own decision and reason, and a replay of the same answers under today's rules, so a change
 in the rules since the screening is seen at once.  A damaged or edited file is refused with the
-catalogue's message, never a traceback.  The file is read in memory and not stored by this page.
+catalogue's message, never a traceback, and the page says what the file's integrity check can and
+cannot show (see :mod:`screening.export`).  The file is read in memory and not stored by this page.
 """
 
 from __future__ import annotations
@@ -42,15 +43,26 @@ def replay_message(ruleset: RuleSet, opened: OpenedScreening) -> tuple[str, str]
     """('warning' | 'success', text) comparing the recommendation then and under today's rules."""
     r = opened.replay
     then, now = outcome_title(ruleset, r.stored_outcome), outcome_title(ruleset, r.outcome)
+    # under the same rules a different result is refused when the file is read (EX011), so a change
+    # here always means the rules changed
     if r.changed:
-        why = ("The rules have changed since this screening was made" if not opened.same_rules else
-               "The rules are the same, but the tool now reads them differently")
-        return "warning", (f"{why}: the same answers would now give **{summ.md(now)}**, not "
-                           f"**{summ.md(then)}** as the worker was told. Review the route with this in mind.")
+        return "warning", (f"The rules have changed since this screening was made: the same answers "
+                           f"would now give **{summ.md(now)}**, not **{summ.md(then)}** as the worker "
+                           f"was told. Review the route with this in mind.")
     if not opened.same_rules:
         return "success", (f"The rules have changed since this screening was made, but the same answers "
                            f"still give **{summ.md(now)}**.")
     return "success", f"Today's rules are the ones this screening was made with: **{summ.md(now)}**."
+
+
+def seal_message(opened: OpenedScreening) -> str:
+    """What the file's integrity check does and does not show, in plain words."""
+    if opened.keyed:
+        return ("This file is sealed with the council's export key: it was made by a copy of this tool "
+                "that holds the key, and it has not been changed since.")
+    return ("This file's integrity check detects accidental or casual changes only, not who made the "
+            "file: anyone who edits a screening file can recompute it. Confirm with the worker that "
+            "this is the screening they exported.")
 
 
 def trace_markdown(ruleset: RuleSet, a: Assessment) -> str:
@@ -81,6 +93,7 @@ def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
     """Everything a reviewer needs, the replay first because it can change what they do."""
     kind, text = replay_message(ruleset, opened)
     (st.warning if kind == "warning" else st.success)(text)
+    st.info(seal_message(opened), icon=":material/verified:" if opened.keyed else ":material/info:")
     r = opened.replay
     if r.steps_changed:
         st.warning("The additional safeguarding steps are different under today's rules; see the replay.")
