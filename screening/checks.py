@@ -26,6 +26,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from .contract import contract_problems
 from .engine import predicate
 from .errors import Problem, problem
 from .fairness import fairness_problems
@@ -39,6 +40,7 @@ from .ruleset import (
     Not,
     RuleSet,
     Yes,
+    indicators_in,
 )
 
 #: Outcome categories that must never be reached on circumstances alone.
@@ -220,6 +222,7 @@ class _Prover:
         self.completeness()
         self.outcomes(never)
         self.non_isolation()
+        self.danger()
         self.flips()
         return self.problems
 
@@ -296,15 +299,42 @@ class _Prover:
                          decided=decided, rule=rule or "otherwise")
                 break  # CK001 already shows the declaration fails too
 
+    def danger(self) -> None:
+        """CK018: any gate (danger) question answered yes gives an emergency outcome, whatever
+        else is answered; the counterexample names the gate question."""
+        enc, z3 = self.enc, self.z3
+        gates = self.of_kinds([Kind.GATE])
+        if not gates:
+            return  # the contract (CK016) requires the gate factor
+        emergency = [k for k, o in enumerate(self.rs.outcomes) if o.category is Category.EMERGENCY]
+        not_emergency = z3.And([enc.rank != k for k in emergency])
+        if not enc.sat(z3.Or([enc.x[g] for g in gates]), not_emergency):
+            return  # proved for every gate question at once
+        first = next((r.id for r in self.rs.rules
+                      if self.rs.outcome(r.outcome).category is Category.EMERGENCY), None)
+        for g in gates:
+            yes = enc.smallest([enc.x[g], not_emergency])
+            if yes is None:
+                continue
+            out = self.replay.outcome(yes)
+            rule = self.replay.decider(yes)
+            decided = (f"rule '{rule}' decides it" if rule
+                       else "no rule fires, so it is the 'otherwise' outcome")
+            self.add("CK018", f"rule:{first}" if first else f"indicator:{g}", indicator=g,
+                     outcome=out, category=next((o.category.value for o in self.rs.outcomes
+                                                 if o.id == out), "no outcome"),
+                     example=example(self.replay.sorted(yes)), decided=decided)
+
     # --- changing one answer ----------------------------------------------------------------
     def flips(self) -> None:
-        """CK003 concern signs never lower; CK002/CK013 protective never lowers/raises;
-        CK011 profile never changes the outcome."""
+        """CK003 concern signs never lower; CK020 circumstances never lower; CK002/CK013
+        protective never lowers/raises; CK011 profile never changes the outcome."""
         z3, enc = self.z3, self.enc
         negative = {i for r in self.rs.rules for i, pos in polarity(r.when) if not pos}
         read = {i for r in self.rs.rules for i, _ in polarity(r.when)}
         properties = [  # only indicators whose proof needs the solver (see the module docstring)
             ("CK003", [i for i in self.of_kinds(CONCERN_KINDS) if i in negative], "lower"),
+            ("CK020", [i for i in self.of_kinds([Kind.CONTEXT]) if i in negative], "lower"),
             ("CK002", [i for i in self.of_kinds([Kind.PROTECTIVE]) if i in negative], "lower"),
             ("CK013", [i for i in self.of_kinds([Kind.PROTECTIVE]) if i in read], "higher"),
             ("CK011", [i for i in self.of_kinds([Kind.PROFILE]) if i in read], "changed"),
@@ -349,7 +379,59 @@ class _Prover:
                  example=example(rp.sorted(yes)), rule=rule)
 
 
-# --- declarations and fairness (plain checks, no solver needed) -----------------------------
+# --- declarations, order, steps and fairness (plain checks, no solver needed) ----------------
+
+#: Category seriousness: outcomes must be listed in this order (most serious first).
+CATEGORY_ORDER = (Category.EMERGENCY, Category.PREVENT, Category.SUPPORT, Category.NONE)
+
+
+def _order(rs: RuleSet) -> list[Problem]:
+    """CK017: the severity order of outcomes agrees with their categories.
+
+    The most serious outcome with a firing rule wins, so a support outcome listed above a prevent
+    one would beat "Contact the Prevent Lead" whenever both fire.
+    """
+    out: list[Problem] = []
+    for i, o in enumerate(rs.outcomes):
+        rank = CATEGORY_ORDER.index(o.category)
+        other = next((p for p in rs.outcomes[i + 1:] if CATEGORY_ORDER.index(p.category) < rank),
+                     None)
+        if other is not None:
+            out.append(problem("CK017", rs.main_path, rs.line_of(f"outcome:{o.id}"), outcome=o.id,
+                               category=o.category.value, other=other.id,
+                               other_category=other.category.value))
+    return out
+
+
+def _questions(ids: Sequence[str], kind: str) -> str:
+    shown = [f"'{i}'" for i in ids[:3]]
+    if len(ids) == 1:
+        return f"the {kind} question {shown[0]}"
+    if len(ids) > 3:
+        return f"the {kind} questions {', '.join(shown)} and {len(ids) - 3} more"
+    return f"the {kind} questions {join_words(shown, 'and')}"
+
+
+def _steps(rs: RuleSet) -> list[Problem]:
+    """CK019: additional steps read only profile questions (read statically from the condition).
+
+    A step is added whatever the outcome, so one that read signs or circumstances would be a
+    second, unproved route ("make a Prevent referral today" on any context answer).
+    """
+    kind_of = {i.id: f.kind for f in rs.factors for i in f.indicators}
+    order = rs.indicator_ids()
+    out: list[Problem] = []
+    for s in rs.steps:
+        read = indicators_in(s.when)
+        wrong = [i for i in order if i in read and kind_of[i] is not Kind.PROFILE]
+        if not wrong:
+            continue
+        parts = [_questions([i for i in wrong if kind_of[i] is k], k.value)
+                 for k in Kind if any(kind_of[i] is k for i in wrong)]
+        out.append(problem("CK019", rs.main_path, s.line or rs.line_of(f"step:{s.id}"),
+                           step=s.id, what=join_words(parts, "and")))
+    return out
+
 
 def _declarations(rs: RuleSet) -> list[Problem]:
     """CK009/CK010: serious outcomes say which kinds of sign they need, and only concern kinds."""
@@ -367,9 +449,14 @@ def _declarations(rs: RuleSet) -> list[Problem]:
     return out
 
 
-def check_ruleset(ruleset: RuleSet) -> list[Problem]:
-    """Run every static check and proof; errors stop the rule set being used, warnings do not."""
-    found = _declarations(ruleset) + fairness_problems(ruleset)
+def check_ruleset(ruleset: RuleSet, *, contract: bool = True) -> list[Problem]:
+    """Run every static check and proof; errors stop the rule set being used, warnings do not.
+
+    ``contract=False`` skips only the stable-id contract (CK016), for synthetic rule sets such as
+    the benchmark's; every rule set a council uses is loaded with it.
+    """
+    found = (contract_problems(ruleset) if contract else []) + _order(ruleset) \
+        + _declarations(ruleset) + _steps(ruleset) + fairness_problems(ruleset)
     try:
         found += _Prover(ruleset).run()
     except Undecided as e:

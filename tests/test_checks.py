@@ -84,13 +84,14 @@ def test_ck002_protective_answer_lowers() -> None:
 def test_ck003_concern_sign_lowers() -> None:
     folder = BROKEN / "ck003_concern_lowers"
     p = only(folder, "CK003")
-    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: immediate_danger")
-    # any one danger sign is a smallest counterexample; which one z3 picks is not part of the contract
+    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: intent_or_capability")
+    # any one intent sign is a smallest counterexample; which one z3 picks is not part of the contract
     assert re.fullmatch(
-        "answering 'plans_to_join' yes moves the outcome from 'emergency' down to "
-        "'contact_prevent_lead': with yes only to '(imminent_danger|weapon_with_intent|named_target|"
-        "imminent_travel)', and then 'plans_to_join' stops rule 'immediate_danger' firing", p.message)
-    assert p.fix.endswith("remove the 'not' around 'plans_to_join' in rule 'immediate_danger'")
+        "answering 'us_and_them' yes moves the outcome from 'contact_prevent_lead' down to "
+        "'consider_safeguarding': with yes only to '(threatens_harm|researches_attacks|"
+        "acquiring_capability|plans_to_join)', and then 'us_and_them' stops rule "
+        "'intent_or_capability' firing", p.message)
+    assert p.fix.endswith("remove the 'not' around 'us_and_them' in rule 'intent_or_capability'")
 
 
 def test_ck004_no_otherwise_means_some_answers_have_no_outcome() -> None:
@@ -121,7 +122,7 @@ def test_ck006_shadowed_rule_is_a_warning_and_loads() -> None:
     assert p.message == ("rule 'fixation_with_threat' can fire but never decides the outcome: "
                          "whenever it fires, rule 'intent_or_capability' gives a more serious outcome")
     rs = load(folder)
-    assert [w.code for w in rs.warnings] == ["CK006"]
+    assert [w.code for w in rs.warnings if w.code.startswith("CK")] == ["CK006"]
 
 
 def test_ck007_outcome_nothing_reaches() -> None:
@@ -141,19 +142,74 @@ def test_ck008_protected_term_in_a_question() -> None:
     assert "Equality Act 2010" in p.message  # the fairness file's explanation is shown
 
 
-def test_ck008_ids_are_split_on_underscores_and_profile_is_exempt(tmp_path: Path) -> None:
+def test_ck008_ids_are_split_on_underscores_and_profile_is_checked_too(tmp_path: Path) -> None:
     folder = copy_rules(tmp_path / "r", {
         "- id: isolated\n": "- id: isolated_migrant\n",
         "answered_yes: under_18": "answered_yes: care_and_support_needs",
     })
-    # the profile question may say "disability" (it is a support need, never weighed)
+    # profile questions are read by a worker too: they are no longer exempt from the word list
     text = (folder / "ruleset.yaml").read_text()
     (folder / "ruleset.yaml").write_text(text.replace(
         "Recorded so the right support", "A disability is recorded so the right support"))
     found = findings(folder)
+    # renaming a contract id is itself refused (CK016); the word list reads the new id as words
+    assert [p.message for p in found if p.code == "CK016"] == [
+        "indicator 'isolated' is missing; the stable contract requires it in factor "
+        "'personal_circumstances'"]
+    found = [p for p in found if p.code != "CK016"]
     assert [(p.code, p.message.split(":")[0]) for p in found] == [
         ("CK008", "the id of indicator 'isolated_migrant' uses 'migrant' (ethnicity, nationality or "
-                  "migration status)")]
+                  "migration status)"),
+        ("CK008", "the definition of indicator 'care_and_support_needs' uses 'disability' "
+                  "(disability or diagnosis)")]
+    assert found[1].line == line_of_text(folder / "ruleset.yaml", "- id: care_and_support_needs")
+
+
+def test_ck008_profile_question_about_faith_with_a_step_is_refused() -> None:
+    folder = BROKEN / "ck008_profile_question"
+    found = findings(folder)
+    line = line_of_text(folder / "ruleset.yaml", "- id: is_muslim")
+    assert [(p.code, p.line, p.message.split(":")[0]) for p in found] == [
+        ("CK008", line, "the id of indicator 'is_muslim' uses 'muslim' (religion or belief)"),
+        ("CK008", line, "the question of indicator 'is_muslim' uses 'Muslim' (religion or belief)")]
+    assert found[1].message.startswith(
+        "the question of indicator 'is_muslim' uses 'Muslim' (religion or belief): Religion or "
+        "belief, a change in religious practice")
+
+
+def test_ck008_outcome_step_and_rule_wording_is_checked(tmp_path: Path) -> None:
+    folder = copy_rules(tmp_path / "r", {
+        "title: Talk it through with the Prevent Lead":
+            "title: Talk it through with the Prevent Lead after Friday prayers",
+        "summary: Nothing in these answers points to a Prevent concern.":
+            "summary: Nothing in these answers points to a Prevent concern, even among refugees.",
+        "      - Keep a factual note of what you noticed.":
+            "      - Keep a factual note of the mosques they attend.",
+        "title: Adult safeguarding": "title: Adult safeguarding for migrants",
+        "Consider an adult safeguarding concern under the":
+            "Consider whether they are devout, and an adult safeguarding concern under the",
+        "because: A weaker sign of engagement, read together with the person's circumstances.":
+            "because: A weaker sign of engagement, read together with their religion.",
+    })
+    found = findings(folder)
+    text = folder / "ruleset.yaml"
+    assert [(p.code, p.line, p.message.split(":")[0]) for p in found] == [
+        ("CK008", line_of_text(text, "- id: prevent_lead_advice"),
+         "the title of outcome 'prevent_lead_advice' uses 'prayers' (religion or belief)"),
+        ("CK008", line_of_text(text, "- id: prevent_lead_advice"),
+         "the what_to_do of outcome 'prevent_lead_advice' uses 'mosques' (religion or belief)"),
+        ("CK008", line_of_text(text, "- id: no_prevent_concern"),
+         "the summary of outcome 'no_prevent_concern' uses 'refugees' (ethnicity, nationality or "
+         "migration status)"),
+        ("CK008", line_of_text(text, "- id: weaker_signs_with_circumstances"),
+         "the 'because' of rule 'weaker_signs_with_circumstances' uses 'religion' (religion or "
+         "belief)"),
+        ("CK008", line_of_text(text, "- id: adult_safeguarding"),
+         "the title of additional step 'adult_safeguarding' uses 'migrants' (ethnicity, "
+         "nationality or migration status)"),
+        ("CK008", line_of_text(text, "- id: adult_safeguarding"),
+         "the what_to_do of additional step 'adult_safeguarding' uses 'devout' (religion or "
+         "belief)")]
 
 
 def test_ck008_allow_exempts_the_exact_phrase_only(tmp_path: Path) -> None:
@@ -218,11 +274,119 @@ def test_ck013_protective_answer_must_not_raise() -> None:
         "'circumstances_only' reads it")
 
 
-def test_ck014_missing_fairness_file_is_a_warning(tmp_path: Path) -> None:
+def test_ck014_missing_fairness_file_is_an_error_and_refuses_the_rules(tmp_path: Path) -> None:
     folder = copy_rules(tmp_path / "r")
     (folder / "fairness.yaml").unlink()
     found = findings(folder)
-    assert [(p.code, p.severity) for p in found] == [("CK014", Severity.WARNING)]
+    assert [(p.code, p.severity) for p in found] == [("CK014", Severity.ERROR)]
+    assert found[0].line == line_of_text(folder / "ruleset.yaml", "ruleset:")
+    assert found[0].message == (f"there is no fairness.yaml beside {folder / 'ruleset.yaml'}, so no "
+                                "wording was checked for protected characteristics")
+    # deleting the word list must not switch the lint off: the rule set is refused
+    with pytest.raises(RuleSetError) as info:
+        load(folder)
+    assert [p.code for p in info.value.problems] == ["CK014"]
+
+
+def test_ck016_relabelled_prevent_outcome_breaks_the_contract() -> None:
+    folder = BROKEN / "ck016_relabelled_outcome"
+    found = findings(folder)
+    line = line_of_text(folder / "ruleset.yaml", "- id: contact_prevent_lead")
+    assert [(p.code, p.line, p.message) for p in found] == [
+        ("CK016", line, "outcome 'contact_prevent_lead' has category 'support'; the stable "
+                        "contract requires category 'prevent'"),
+        ("CK017", line, "outcome 'contact_prevent_lead' (support) is listed above outcome "
+                        "'prevent_lead_advice' (prevent), so it wins over 'prevent_lead_advice' "
+                        "whenever rules for both fire")]
+    assert found[0].severity is Severity.ERROR and found[1].severity is Severity.ERROR
+
+
+def test_ck016_no_route_to_999_breaks_the_contract() -> None:
+    folder = BROKEN / "ck016_no_emergency_route"
+    found = findings(folder)
+    text = folder / "ruleset.yaml"
+    assert [(p.code, p.line, p.message) for p in found] == [
+        ("CK016", line_of_text(text, "- id: engagement"),
+         "factor 'immediate_risk' is missing; the stable contract requires it, with kind 'gate' "
+         "and questions imminent_danger, weapon_with_intent, named_target, imminent_travel"),
+        ("CK016", line_of_text(text, "- id: contact_prevent_lead"),
+         "outcome 'emergency' is missing; the stable contract requires it, with category "
+         "'emergency'")]
+
+
+def test_ck017_support_outcome_above_prevent_outcomes() -> None:
+    folder = BROKEN / "ck017_outcome_order"
+    p = only(folder, "CK017")
+    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: urgent_support")
+    assert p.message == ("outcome 'urgent_support' (support) is listed above outcome "
+                         "'contact_prevent_lead' (prevent), so it wins over 'contact_prevent_lead' "
+                         "whenever rules for both fire")
+    assert p.fix.endswith("move 'urgent_support' below 'contact_prevent_lead', or correct its "
+                          "category")
+
+
+def test_ck018_gate_question_that_does_not_reach_999() -> None:
+    folder = BROKEN / "ck018_gate_not_emergency"
+    p = only(folder, "CK018")
+    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: immediate_danger")
+    assert p.message == (
+        "answering the gate question 'imminent_travel' yes gives 'no_prevent_concern' (none), not "
+        "an emergency outcome: with yes only to 'imminent_travel', and no rule fires, so it is the "
+        "'otherwise' outcome")
+
+
+def test_ck018_gate_switched_off_by_another_answer_names_the_deciding_rule(tmp_path: Path) -> None:
+    folder = copy_rules(tmp_path / "r", {"""      when:
+        any_yes: {factor: immediate_risk}
+""": """      when:
+        all:
+          - any_yes: {factor: immediate_risk}
+          - not: {answered_yes: plans_to_join}
+"""})
+    found = [p for p in findings(folder) if p.code == "CK018"]
+    assert [p.message for p in found] == [
+        f"answering the gate question '{g}' yes gives 'contact_prevent_lead' (prevent), not an "
+        f"emergency outcome: with yes only to '{g}' and 'plans_to_join', and rule "
+        "'intent_or_capability' decides it"
+        for g in ("imminent_danger", "weapon_with_intent", "named_target", "imminent_travel")]
+
+
+def test_ck019_step_may_read_only_profile_questions() -> None:
+    folder = BROKEN / "ck019_step_reads_context"
+    p = only(folder, "CK019")
+    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: prevent_referral")
+    assert p.message == (
+        "additional step 'prevent_referral' reads the context questions 'bereavement_or_breakdown', "
+        "'no_belonging', 'major_transition' and 19 more; additional steps may read only questions "
+        "about the person (profile)")
+
+
+def test_ck019_names_each_kind_a_step_reads(tmp_path: Path) -> None:
+    folder = copy_rules(tmp_path / "r", {"""    when:
+      answered_yes: care_and_support_needs
+""": """    when:
+      any:
+        - answered_yes: care_and_support_needs
+        - answered_yes: threatens_harm
+        - not: {any_yes: {indicators: [isolated, trusted_adult]}}
+"""})
+    p = only(folder, "CK019")
+    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: adult_safeguarding")
+    assert p.message.startswith(
+        "additional step 'adult_safeguarding' reads the intent question 'threatens_harm', the "
+        "context question 'isolated' and the protective question 'trusted_adult';")
+
+
+def test_ck020_context_answer_lowers_the_outcome() -> None:
+    folder = BROKEN / "ck020_context_lowers"
+    p = only(folder, "CK020")
+    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: weaker_sign_alone")
+    assert re.fullmatch(
+        "answering 'recent_crisis' yes moves the outcome from 'contact_prevent_lead' down to "
+        "'prevent_lead_advice': with yes only to '(us_and_them|closed_mindset|extremist_contacts|"
+        "violence_fixation|hostile_conspiracy)', and then 'recent_crisis' stops rule "
+        "'weaker_sign_alone' firing", p.message)
+    assert p.fix.endswith("remove the 'not' around 'recent_crisis' in rule 'weaker_sign_alone'")
 
 
 # --- the prover against exhaustive enumeration ----------------------------------------------
@@ -277,7 +441,13 @@ def _brute_force(rs: RuleSet) -> set[tuple[str, str, int]]:
             if bad:  # the first failure is reported (CK001 implies the declaration fails too)
                 out.add((code, o.id, min(len(s) for s in bad)))
                 break
-    flips = [("CK003", CONCERN_KINDS, lambda a, b: b > a), ("CK002", {Kind.PROTECTIVE}, lambda a, b: b > a),
+    emergency = {k for k, o in enumerate(rs.outcomes) if o.category is Category.EMERGENCY}
+    for g in [i for i in rs.indicator_ids() if kind[i] is Kind.GATE]:  # CK018, every gate question
+        bad = [s for s in sets if rank(s | {g}) not in emergency]
+        if bad:
+            out.add(("CK018", g, min(len(s | {g}) for s in bad)))
+    flips = [("CK003", CONCERN_KINDS, lambda a, b: b > a), ("CK020", {Kind.CONTEXT}, lambda a, b: b > a),
+             ("CK002", {Kind.PROTECTIVE}, lambda a, b: b > a),
              ("CK013", {Kind.PROTECTIVE}, lambda a, b: b < a), ("CK011", {Kind.PROFILE}, lambda a, b: a != b)]
     for code, kinds, broken in flips:
         for i in SMALL:

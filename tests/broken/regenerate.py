@@ -19,6 +19,52 @@ FIXATION = """      when:
         answered_yes: violence_fixation
 """
 OTHERWISE = "  otherwise: no_prevent_concern\n"
+PROFILE_END = ("        example: An adult who relies on a carer for daily tasks and struggles to keep "
+               "themselves safe.\n")
+STEPS_END = "\nnever_indicators:\n"
+GATE_FACTOR = """  - id: immediate_risk
+    kind: gate
+    title: Is anyone in immediate danger?
+    intro: >-
+      Answer these first. If any is yes, stop and call 999. Do not confront the person; get yourself
+      and others safe.
+    indicators:
+      - id: imminent_danger
+        question: Is anyone in danger right now?
+        definition: Someone could be hurt in the next few minutes or hours.
+        example: The person says they are on their way to hurt people today.
+      - id: weapon_with_intent
+        question: Does the person have a weapon, or something that could be used as one, and have \
+they said they will use it?
+        definition: A weapon or dangerous item together with words or actions showing they mean to use it.
+        example: They showed you a knife in their bag and said it was "for them".
+      - id: named_target
+        question: Have they named a specific person, place or event they intend to attack?
+        definition: A real, identifiable target, not a general angry remark.
+        example: They said they will attack a particular community centre on Saturday.
+      - id: imminent_travel
+        question: Are they about to travel to join a terrorist group or fight in a conflict?
+        definition: Travel that is booked, planned or under way, to join a group or conflict.
+        example: They told you they fly out tomorrow to join fighters abroad.
+
+"""
+EMERGENCY_OUTCOME = """  - id: emergency
+    category: emergency
+    title: Call 999 now
+    summary: Someone may be in immediate danger.
+    what_to_do:
+      - Call 999 now.
+      - Do not confront the person. Get yourself and others safe.
+      - When you are safe, tell your manager and the Prevent Lead.
+    contact: emergency
+    needs_one_of_kinds: [gate]
+"""
+DANGER_RULE = """    - id: immediate_danger
+      outcome: emergency
+      because: Someone may be in immediate danger.
+      when:
+        any_yes: {factor: immediate_risk}
+"""
 PREVENT_ADVICE_KINDS = """    contact: prevent_lead
     needs_one_of_kinds: [engagement, intent, capability]
   - id: consider_safeguarding"""
@@ -43,13 +89,13 @@ BROKEN: dict[str, tuple[str, dict[str, str]]] = {
           - not: {answered_yes: rejects_violence}
 """}),
     "ck003_concern_lowers": (
-        "talk of joining a violent group switches off the immediate danger rule",
+        "hostile us-and-them talk switches off the intent or capability rule",
         {"""      when:
-        any_yes: {factor: immediate_risk}
+        any_yes: {factor: intent_capability}
 """: """      when:
         all:
-          - any_yes: {factor: immediate_risk}
-          - not: {answered_yes: plans_to_join}
+          - any_yes: {factor: intent_capability}
+          - not: {answered_yes: us_and_them}
 """}),
     "ck005_never_fires": (
         "weaker_sign_alone needs us_and_them both yes and not yes",
@@ -81,6 +127,19 @@ BROKEN: dict[str, tuple[str, dict[str, str]]] = {
         {"question: Have they cut themselves off from anyone who disagrees, and will they no longer "
          "discuss other views?":
          "question: Have they changed mosque and cut themselves off from anyone who disagrees?"}),
+    "ck008_profile_question": (
+        "a profile question asks whether the person is Muslim, and a step fires on it",
+        {PROFILE_END: PROFILE_END + """      - id: is_muslim
+        question: Is the person Muslim?
+        definition: Asked of everyone screened.
+        example: Yes or no.
+""", STEPS_END: """  - id: prevent_referral
+    title: Prevent referral
+    what_to_do: Make a Prevent referral today.
+    contact: prevent_lead
+    when:
+      answered_yes: is_muslim
+""" + STEPS_END}),
     "ck009_no_declaration": (
         "prevent_lead_advice does not say which kinds of sign it needs",
         {PREVENT_ADVICE_KINDS: """    contact: prevent_lead
@@ -118,6 +177,77 @@ BROKEN: dict[str, tuple[str, dict[str, str]]] = {
           - any_yes: {kind: context}
           - answered_yes: open_to_discussion
   otherwise"""}),
+    "ck016_relabelled_outcome": (
+        "contact_prevent_lead is relabelled a support outcome, so circumstances alone reach it",
+        {"""  - id: contact_prevent_lead
+    category: prevent""": """  - id: contact_prevent_lead
+    category: support""",
+         """    contact: prevent_lead
+    needs_one_of_kinds: [engagement, intent, capability]
+  - id: prevent_lead_advice""": """    contact: prevent_lead
+  - id: prevent_lead_advice""",
+         OTHERWISE: """    - id: debt_and_isolation
+      outcome: contact_prevent_lead
+      because: Money worries and isolation together.
+      when:
+        all:
+          - answered_yes: isolated
+          - answered_yes: money_stress
+""" + OTHERWISE}),
+    "ck016_no_emergency_route": (
+        "the danger questions, the emergency outcome and its rule are removed: no route to 999",
+        {GATE_FACTOR: "", EMERGENCY_OUTCOME: "", DANGER_RULE: ""}),
+    "ck017_outcome_order": (
+        "a support outcome listed above the Prevent outcomes takes getting weapons away from them",
+        {"  - id: contact_prevent_lead\n    category: prevent": """  - id: urgent_support
+    category: support
+    title: Arrange urgent support
+    summary: The person may need urgent help.
+    what_to_do:
+      - Arrange support today.
+    contact: safeguarding_team
+  - id: contact_prevent_lead
+    category: prevent""",
+         "    - id: intent_or_capability\n": """    - id: capability_to_support
+      outcome: urgent_support
+      because: Getting the means to cause harm is treated as a support need.
+      when:
+        answered_yes: acquiring_capability
+    - id: intent_or_capability
+"""}),
+    "ck018_gate_not_emergency": (
+        "the immediate danger rule lists three danger questions and forgets imminent_travel",
+        {"""      when:
+        any_yes: {factor: immediate_risk}
+""": """      when:
+        any_yes: {indicators: [imminent_danger, weapon_with_intent, named_target]}
+"""}),
+    "ck019_step_reads_context": (
+        "an additional step makes a Prevent referral on any circumstance",
+        {STEPS_END: """  - id: prevent_referral
+    title: Prevent referral
+    what_to_do: Make a Prevent referral today.
+    contact: prevent_lead
+    when:
+      any_yes: {kind: context}
+""" + STEPS_END}),
+    "ck020_context_lowers": (
+        "a weaker sign alone goes to the Prevent Lead today, but with a recent crisis only to advice",
+        {"""    - id: weaker_sign_alone
+      outcome: consider_safeguarding
+      because: >-
+        There is a weaker sign of engagement. On its own it is not a Prevent concern, but it is worth
+        discussing with your manager or Designated Safeguarding Lead.
+      when:
+        any_yes: {group: weaker_engagement}
+""": """    - id: weaker_sign_alone
+      outcome: contact_prevent_lead
+      because: A weaker sign of engagement with no recent crisis to explain it.
+      when:
+        all:
+          - any_yes: {group: weaker_engagement}
+          - not: {answered_yes: recent_crisis}
+"""}),
 }
 
 
