@@ -40,6 +40,7 @@ from screening.alternatives import explain_alternatives  # noqa: E402
 from screening.checks import check_ruleset  # noqa: E402
 from screening.engine import predicate  # noqa: E402
 from screening.ruleset import RuleSet  # noqa: E402
+from screening.yamlio import parse, strip_lines  # noqa: E402
 
 SHARES = {"gate": 0.05, "engagement": 0.25, "intent": 0.10, "context": 0.40, "protective": 0.20}
 
@@ -51,7 +52,8 @@ def _indicator(i: str, kind: str) -> dict[str, str]:
 
 def generate(n: int, defect: bool = False) -> dict[str, Any]:
     """A rule document with about ``n`` indicators, shaped like the shipped rules."""
-    shipped = yaml.safe_load((ROOT / "rules" / "ruleset.yaml").read_text(encoding="utf-8"))
+    # the project's reader: plain YAML 1.1 would turn the 'yes'/'no' answer-label keys into booleans
+    shipped = strip_lines(parse((ROOT / "rules" / "ruleset.yaml").read_text(encoding="utf-8"), "")[0])
     counts = {k: max(1, round(n * s)) for k, s in SHARES.items()}
     ids = {k: [f"{k[:3]}_{j:03d}" for j in range(c)] for k, c in counts.items()}
     ids["profile"] = ["under_18", "care_and_support_needs"]
@@ -95,7 +97,7 @@ def generate(n: int, defect: bool = False) -> dict[str, Any]:
          "when": {"any_yes": {"kind": "context"}}},
     ]
     return {**{k: shipped[k] for k in ("ruleset", "contacts", "emergency_contact", "default_contact",
-                                       "outcomes", "additional_steps")},
+                                       "outcomes", "additional_steps", "journey")},
             "factors": factors,
             "groups": [{"id": "stronger", "title": "stronger", "indicators": stronger},
                        {"id": "weaker", "title": "weaker", "indicators": weaker}],

@@ -204,6 +204,7 @@ class _Compiler:
         for oi, o in enumerate(doc.outcomes):
             if o.id not in produced:
                 self.add("RS008", line_of(raw.get("outcomes"), (oi,)), id=o.id)
+        self.journey_wording()
         raw_steps = raw.get("additional_steps")
         self.ids("additional_steps", doc.additional_steps, "additional step", "step", raw_steps)
         steps: list[CompiledStep] = []
@@ -215,6 +216,21 @@ class _Compiler:
             if cond is not None:
                 steps.append(CompiledStep(s.id, s.title, s.what_to_do, s.contact, cond, line))
         return tuple(rules), tuple(steps)
+
+    def journey_wording(self) -> None:
+        """Account field ids once each; the age question's profile question must exist."""
+        account = self.doc.journey.account
+        raw_acc = self.raw.get("journey", {}).get("account", {})
+        seen: dict[str, int] = {}
+        for section, items in (("fields", account.fields), ("screener_fields", account.screener_fields)):
+            for idx, f in enumerate(items):
+                line = line_of(raw_acc, (section, idx))
+                if f.id in seen:
+                    self.add("RS006", line, id=f.id, first=seen[f.id], what="account field")
+                seen.setdefault(f.id, line)
+        if account.age.child_question is not None:
+            self.ref(account.age.child_question, self.indicators, "indicator",
+                     line_of(raw_acc, ("age", "child_question")))
 
     # --- conditions ------------------------------------------------------------------------
     CONDITION_KEYS = ("answered_yes", "any_yes", "at_least", "all", "any", "not")

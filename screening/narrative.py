@@ -17,9 +17,6 @@ from .fairness import find_terms
 from .record import ScreeningRecord
 from .ruleset import CONCERN_KINDS, Kind, RuleSet
 
-DISCLAIMER = ("This tool supports, and does not replace, your professional judgement. It does not make "
-              "a decision: you decide what to do next, and the Prevent Lead decides whether to refer.")
-
 #: How each kind of sign is named when the answers are read together.
 KIND_LABEL: dict[Kind, str] = {
     Kind.GATE: "immediate danger",
@@ -353,5 +350,5 @@ def narrative(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord)
         never_indicators=_never(ruleset, record),
         departure=_departure(ruleset, assessment, record),
         provenance=provenance(ruleset, assessment),
-        disclaimer=f"{DISCLAIMER} If in doubt, call {_contact_line(ruleset, None)}.",
+        disclaimer=f"{ruleset.wording.disclaimer} If in doubt, call {_contact_line(ruleset, None)}.",
     )

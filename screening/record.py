@@ -11,9 +11,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-AGE_BANDS: tuple[str, ...] = ("under 10", "10 to 15", "16 to 17", "18 to 24", "25 to 39",
-                              "40 to 64", "65 or over", "not known")
-
 Answer = Literal["yes", "no", "unknown"]
 
 

@@ -141,6 +141,63 @@ class Step(_Model):
     when: Any
 
 
+AccountFieldId = Literal["noticed_what", "noticed_when", "how_known", "other_agencies",
+                         "alternative_explanations", "screener_role", "screener_team"]
+
+
+class AnswerLabels(_Model):
+    """What the worker sees for each answer (the engine reads yes / no / unknown)."""
+
+    yes: Text
+    no: Text
+    unknown: Text
+
+
+class AccountField(_Model):
+    """One free-text question of the worker's account; ids are the saved record's fields."""
+
+    id: AccountFieldId
+    label: Text
+    hint: str = ""
+    multiline: bool = False
+    required_message: str = ""  # non-empty: the field must be filled; shown in the error summary
+
+
+class AgeBand(_Model):
+    """An age band the worker can choose; ``child`` says whether it means under 18 (null: unknown)."""
+
+    label: Text
+    child: bool | None = None
+
+
+class AgeQuestion(_Model):
+    """The person's age band, and the profile question it must agree with."""
+
+    label: Text
+    placeholder: Text
+    bands: tuple[AgeBand, ...] = Field(min_length=1)
+    child_question: Id | None = None
+    mismatch: Text  # shown on the check page when band and question disagree: {band} {answer} {question}
+
+
+class Account(_Model):
+    """The worker's account step: what was noticed, when, how known, by whom."""
+
+    title: Text
+    warning: Text
+    fields: tuple[AccountField, ...] = Field(min_length=1)
+    age: AgeQuestion
+    screener_fields: tuple[AccountField, ...] = ()
+
+
+class JourneyWording(_Model):
+    """Wording of the journey that is not a factor: answer labels, the account step, the end."""
+
+    answer_labels: AnswerLabels
+    account: Account
+    disclaimer: Text
+
+
 class Document(_Model):
     """The whole rule file (``rules/ruleset.yaml``)."""
 
@@ -154,6 +211,7 @@ class Document(_Model):
     routing: Routing
     additional_steps: tuple[Step, ...] = ()
     never_indicators: tuple[Text, ...] = ()
+    journey: JourneyWording
 
 
 class FairnessTerm(_Model):
@@ -330,6 +388,13 @@ class RuleSet:
             if c.id == contact_id:
                 return c
         raise KeyError(contact_id)
+
+    @property
+    def wording(self) -> JourneyWording:
+        return self.document.journey
+
+    def age_band(self, label: str) -> AgeBand | None:
+        return next((b for b in self.wording.account.age.bands if b.label == label), None)
 
     @property
     def emergency_contact(self) -> Contact:

@@ -356,3 +356,33 @@ def test_streamlit_never_shows_error_details() -> None:
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_age_band_that_disagrees_with_the_under_18_answer_is_flagged() -> None:
+    at = to_account(start(), {"under_18": "no"})
+    fill_account(at)  # chooses the age band "16 to 17"
+    assert title(at) == "Check your answers"
+    question = RULES.indicator("under_18").question
+    warnings = [w.value for w in at.warning]
+    assert any("You chose the age band '16 to 17' but answered 'No'" in w and question in w
+               for w in warnings), warnings
+
+
+def test_age_band_that_agrees_is_not_flagged() -> None:
+    at = to_account(start(), {"under_18": "yes"})
+    fill_account(at)
+    assert not [w for w in at.warning if "You chose the age band" in w.value]
+
+
+def test_account_wording_comes_from_the_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = _copy_rules(tmp_path)
+    path = rules / "ruleset.yaml"
+    path.write_text(path.read_text().replace("label: What did you notice?",
+                                             "label: Tell us what you saw or heard")
+                    .replace("unknown: Don't know", "unknown: Not sure"))
+    monkeypatch.setenv("SCREENING_RULES", str(rules))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert at.radio[0].options == ["Yes", "No", "Not sure"]
+    at = to_account(at, {})
+    assert at.text_area(key="account.0.noticed_what").label == "Tell us what you saw or heard"
+    assert "What did you notice?" not in texts(at)

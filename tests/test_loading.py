@@ -275,3 +275,25 @@ def test_rs013_rules_past_review_are_a_warning(tmp_path: Path) -> None:
     (w,) = [p for p in rs.warnings if p.code == "RS013"]
     assert w.message == "this rule set is past its review date (2021-01-01)"
     assert w.line == line_of_text(d / "ruleset.yaml", 'review_date: "2021-01-01"')
+
+
+def test_rs007_age_question_must_name_a_question(tmp_path: Path) -> None:
+    d = copy_rules(tmp_path, {"child_question: under_18": "child_question: under_81"})
+    p = only(d, "RS007")
+    assert p.line == line_of_text(d / "ruleset.yaml", "child_question: under_81")
+    assert p.message == "'under_81' is not a known indicator (did you mean 'under_18'?)"
+
+
+def test_rs006_account_field_asked_twice(tmp_path: Path) -> None:
+    d = copy_rules(tmp_path, {"      - id: noticed_when": "      - id: noticed_what"})
+    p = only(d, "RS006")
+    f = d / "ruleset.yaml"
+    assert p.line == line_of_text(f, "- id: noticed_what", 2)
+    assert p.message == (f"the id 'noticed_what' is used twice (first on line "
+                         f"{line_of_text(f, '- id: noticed_what', 1)})")
+
+
+def test_answer_labels_survive_yaml_11(tmp_path: Path) -> None:
+    # 'yes:' and 'no:' keys must stay text, not become booleans
+    rs = load(RULES, check=False)
+    assert (rs.wording.answer_labels.yes, rs.wording.answer_labels.no) == ("Yes", "No")

@@ -42,8 +42,9 @@ def guarded(fn: Callable[P, None]) -> Callable[P, None]:
     return wrapper
 
 
-#: What each account field must hold before Next; the label for the error summary.
-REQUIRED_ACCOUNT: dict[str, str] = {"noticed_what": "Describe what you noticed"}
+def required_account(ruleset: RuleSet) -> dict[str, str]:
+    """Account fields that must be filled before Next, with the rule file's error message."""
+    return {f.id: f.required_message for f in ruleset.wording.account.fields if f.required_message}
 
 
 def answer_key(indicator_id: str) -> str:
@@ -140,7 +141,7 @@ def next_account(ruleset: RuleSet) -> None:
     """Next on the account page: what was noticed is the one thing the Prevent Lead must have."""
     sync_account()
     j = journey()
-    missing = tuple(k for k in REQUIRED_ACCOUNT if not j.account.get(k, "").strip())
+    missing = tuple(k for k in required_account(ruleset) if not j.account.get(k, "").strip())
     if missing:
         j.missing = missing
         return

@@ -10,7 +10,15 @@ from screening.ruleset import Factor
 from . import nav
 from .contacts import tel
 from .state import Journey, plan
-from .widgets import ANSWER_LABELS, ANSWER_OPTIONS, back_button, error_summary, next_button, progress
+from .widgets import (
+    ANSWER_OPTIONS,
+    answer_labels,
+    back_button,
+    choose_message,
+    error_summary,
+    next_button,
+    progress,
+)
 
 
 def factor_page(ruleset: RuleSet, j: Journey, factor: Factor) -> None:
@@ -19,21 +27,23 @@ def factor_page(ruleset: RuleSet, j: Journey, factor: Factor) -> None:
     if j.step > 0 or j.returning:
         back_button(nav.back, (ruleset,))
     missing = [i for i in factor.indicators if i.id in j.missing]
-    error_summary([f"Select yes, no or don't know: {i.question}" for i in missing])
+    choose = choose_message(ruleset)
+    labels = answer_labels(ruleset)
+    error_summary([f"{choose}: {i.question}" for i in missing])
     progress(j.step + 1, total)
     st.title(factor.title)
     st.markdown(factor.intro)
     for ind in factor.indicators:
         with st.container(border=True):
             if ind.id in j.missing:
-                st.markdown(":red[**Select yes, no or don't know**]")
+                st.markdown(f":red[**{choose}**]")
             current = j.answers.get(ind.id)
             # Bold question, no heading anchor; the radio keeps it as its accessible name.
             st.markdown(f"**{ind.question}**")
             st.radio(
                 ind.question, ANSWER_OPTIONS, label_visibility="collapsed",
                 index=ANSWER_OPTIONS.index(current) if current in ANSWER_OPTIONS else None,
-                format_func=ANSWER_LABELS.__getitem__, horizontal=True,
+                format_func=labels.__getitem__, horizontal=True,
                 key=nav.answer_key(ind.id), on_change=nav.on_answer, args=(ruleset, ind.id),
             )
             with st.expander("What this means"):

@@ -8,14 +8,27 @@ from typing import Any
 
 import streamlit as st
 
-#: Answer values (what the engine reads) and what the worker sees.
-ANSWER_OPTIONS: tuple[str, ...] = ("yes", "no", "unknown")
-ANSWER_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "unknown": "Don't know"}
-NOT_ANSWERED = "Not answered (counts as don't know)"
+from screening import RuleSet
+from screening.ruleset import ANSWERS
+
+#: Answer values (what the engine reads); what the worker sees comes from the rule file.
+ANSWER_OPTIONS: tuple[str, ...] = ANSWERS
 
 
-def answer_label(value: str | None) -> str:
-    return ANSWER_LABELS.get(value or "", NOT_ANSWERED)
+def answer_labels(ruleset: RuleSet) -> dict[str, str]:
+    labels = ruleset.wording.answer_labels
+    return {"yes": labels.yes, "no": labels.no, "unknown": labels.unknown}
+
+
+def answer_label(ruleset: RuleSet, value: str | None) -> str:
+    labels = answer_labels(ruleset)
+    return labels.get(value or "", f"Not answered (counts as {labels['unknown']})")
+
+
+def choose_message(ruleset: RuleSet) -> str:
+    """'Select yes, no or don't know', in the rule file's words."""
+    labels = answer_labels(ruleset)
+    return f"Select {labels['yes'].lower()}, {labels['no'].lower()} or {labels['unknown'].lower()}"
 
 
 def back_button(on_click: Callable[..., None], args: tuple[Any, ...] = (), label: str = "Back") -> None:
