@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from .checks import Encoding, Undecided, fewest, join_words
+from .checks import Encoding, Undecided, fewest
 from .engine import decide, normalise_answers
 from .ruleset import RuleSet
+from .words import join_words
 
 Direction = Literal["more_serious", "less_serious"]
 

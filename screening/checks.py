@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .contract import contract_problems
-from .engine import predicate
+from .engine import decide, predicate
 from .errors import Problem, problem
 from .fairness import fairness_problems
 from .ruleset import (
@@ -42,22 +42,15 @@ from .ruleset import (
     Yes,
     indicators_in,
 )
+from .words import join_words
 
 #: Outcome categories that must never be reached on circumstances alone.
 SERIOUS = frozenset({Category.EMERGENCY, Category.PREVENT})
 
 
-def join_words(items: Iterable[str], last: str = "or") -> str:
-    """'a', 'a or b', 'a, b or c' (for messages)."""
-    xs = list(items)
-    if not xs:
-        return ""
-    return xs[0] if len(xs) == 1 else f"{', '.join(xs[:-1])} {last} {xs[-1]}"
-
-
 def _kind_words(kinds: Iterable[Kind]) -> str:
     order = [k for k in Kind if k in set(kinds)]
-    return join_words([k.value for k in order])
+    return join_words([k.value for k in order], "or")
 
 
 def polarity(cond: Condition, positive: bool = True) -> Iterator[tuple[str, bool]]:
@@ -174,24 +167,21 @@ class Encoding:
 
 
 class _Replay:
-    """Concrete evaluation of a counterexample with the engine's own predicates."""
+    """Concrete evaluation of a counterexample with the engine's own routing (engine.decide)."""
 
     def __init__(self, ruleset: RuleSet):
         self.rs = ruleset
-        self.order = [o.id for o in ruleset.outcomes]
         self.preds = [(r, predicate(r.when)) for r in ruleset.rules]
 
     def fired(self, yes: frozenset[str]) -> list[str]:
         return [r.id for r, p in self.preds if p(yes)]
 
     def outcome(self, yes: frozenset[str]) -> str:
-        ranks = [self.order.index(r.outcome) for r, p in self.preds if p(yes)]
-        return self.order[min(ranks)] if ranks else self.rs.document.routing.otherwise
+        return decide(self.rs, yes)[0]
 
     def decider(self, yes: frozenset[str]) -> str | None:
         """The first rule (file order) that fires with the outcome it gives."""
-        out = self.outcome(yes)
-        return next((r.id for r, p in self.preds if r.outcome == out and p(yes)), None)
+        return decide(self.rs, yes)[1]
 
     def sorted(self, yes: frozenset[str]) -> list[str]:
         ids = self.rs.indicator_ids()
@@ -246,7 +236,7 @@ class _Prover:
                 other = f"rule '{covering[0]}'"
             else:
                 other = "one of rules " + join_words([f"'{s.id}'" for s, g in serious
-                                                  if enc.sat(f, g)])
+                                                  if enc.sat(f, g)], "or")
             self.add("CK006", f"rule:{r.id}", rule=r.id, other=other)
         return never
 

@@ -16,6 +16,7 @@ from .engine import Assessment
 from .fairness import find_terms
 from .record import ScreeningRecord
 from .ruleset import CONCERN_KINDS, Kind, RuleSet
+from .words import join_words
 
 #: How each kind of sign is named when the answers are read together.
 KIND_LABEL: dict[Kind, str] = {
@@ -73,14 +74,6 @@ def _said(ruleset: RuleSet, indicator_id: str) -> str:
         return statement(ruleset.indicator(indicator_id).question)
     except KeyError:
         return f'the answer to question "{indicator_id}" (no longer in the rules) was yes'
-
-
-def join_words(items: Iterable[str], last: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c' (how people write lists in sentences)."""
-    xs = [x for x in items if x]
-    if len(xs) <= 1:
-        return "".join(xs)
-    return f"{', '.join(xs[:-1])} {last} {xs[-1]}"
 
 
 def _sentence(text: str) -> str:
