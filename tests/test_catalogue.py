@@ -32,3 +32,11 @@ def test_templates_format_with_their_own_fields(code: str) -> None:
     p = problem(code, "rules/ruleset.yaml", 7, **{f.split("!")[0]: "x" for f in fields})
     assert p.format().startswith(f"rules/ruleset.yaml:7: {code} ")
     assert entry.fix and entry.title
+
+
+def test_error_code_document_is_up_to_date() -> None:
+    from screening.errors import catalogue_markdown
+
+    doc = TESTS.parent / "docs" / "error-codes.md"
+    assert doc.read_text(encoding="utf-8") == catalogue_markdown(), \
+        "regenerate with: .venv/bin/python -m screening.errors > docs/error-codes.md"
