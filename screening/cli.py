@@ -123,7 +123,7 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the YAML scenarios in RULES/tests."""
-    from .scenarios import main as run_tests
+    from .scenario_results import main as run_tests
 
     return run_tests(_rules_arg(args.rules), out)
 

@@ -1,7 +1,8 @@
 """The summary handed on: the narrative, and its Markdown, PDF and JSON exports.
 
 This module is the one the app imports (``from screening import summary``); the PDF and JSON
-renderers live in :mod:`screening.pdf` and :mod:`screening.export` to keep each module one noun.
+renderers live in :mod:`screening.pdf` and :mod:`screening.export` (reading an export back in
+:mod:`screening.opening`) to keep each module one noun.
 Every piece of text, the worker's free text above all, is escaped here before it becomes Markdown:
 a note that says ``[x](http://evil)`` or ``<script>`` is shown as those characters, never as a link,
 an image or HTML.
@@ -12,8 +13,9 @@ from __future__ import annotations
 import re
 
 from .engine import Assessment
-from .export import FORMAT, FORMAT_VERSION, OpenedScreening, Replay, read_export, to_json
+from .export import FORMAT, FORMAT_VERSION, to_json
 from .narrative import Narrative, fairness_terms, narrative, statement
+from .opening import OpenedScreening, Replay, read_export
 from .pdf import narrative_pdf, to_pdf
 from .record import ScreeningRecord
 from .ruleset import RuleSet

@@ -12,7 +12,8 @@ import pytest
 from rulefiles import copy_rules, new_version, shipped_version
 
 from screening import ScreeningError, evaluate, load, summary
-from screening.export import KEY_ENV, MAX_BYTES, canonical, integrity, keyed_integrity
+from screening.export import KEY_ENV, canonical, integrity, keyed_integrity
+from screening.opening import MAX_BYTES
 from screening.record import Departure, ScreeningRecord
 
 ANSWERS = {"us_and_them": "yes", "isolated": "yes", "trusted_adult": "yes", "imminent_danger": "no"}

@@ -16,7 +16,8 @@ import pytest
 from rulefiles import RULES, copy_rules, line_of_text, shipped_version
 
 from screening import RuleSet, load
-from screening.scenarios import coverage_warnings, load_dir, load_file, main, run, run_all
+from screening.scenario_results import coverage_warnings, main, run, run_all
+from screening.scenarios import load_dir, load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run u
 from screening import Problem, RuleSet, ScreeningError
 from screening import summary as summ
 from screening.engine import Assessment
-from screening.export import OpenedScreening
+from screening.opening import OpenedScreening
 from ui.state import get_ruleset
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from screening import RuleSet, RuleSetError, load
 from screening.errors import Problem
-from screening.scenarios import SUFFIXES, Scenario, load_file, run
+from screening.scenario_results import run
+from screening.scenarios import SUFFIXES, Scenario, load_file
 
 HERE = Path(__file__).resolve().parent
 

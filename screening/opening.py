@@ -1,0 +1,283 @@
+"""Opening an uploaded export: reading it safely, verifying its seal, and replaying it today.
+
+:func:`read_export` parses the file (see :mod:`screening.export` for the format and the seal),
+checks the seal and the contents (:mod:`screening.export_checks`), and evaluates the stored answers
+again under today's rules, so a supervisor sees both what the worker was told and what the rules
+say now (:class:`Replay`).
+
+Malformed input is refused with an EX code, never a traceback: over :data:`MAX_BYTES`, not UTF-8,
+not JSON, nested deeper than :data:`MAX_DEPTH`, a number too long or not finite, a repeated key, or
+text that is not valid Unicode (a lone surrogate such as ``\\ud800``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from .engine import Assessment, CouldBecome, Evidence, FiredRule, evaluate
+from .errors import AnswersError, ScreeningError
+from .export import FORMAT, FORMAT_VERSION, KEYED, PLAIN, export_key, integrity, key_id, keyed_integrity
+from .export_checks import cross_check, refuse, same_rules_check, short
+from .record import ScreeningRecord
+from .ruleset import ANSWERS, RuleSet
+
+MAX_BYTES = 2_000_000  # a real export is a few kilobytes; refuse anything absurd before parsing
+MAX_DEPTH = 16  # a real export nests 6 deep; refused before anything walks the tree recursively
+MAX_DIGITS = 30  # the only numbers in an export are small (format_version)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The stored answers re-evaluated under today's rules, beside what they gave when made."""
+
+    stored_outcome: str
+    outcome: str
+    changed: bool
+    steps_changed: bool
+    assessment: Assessment
+    ruleset_version: str
+    ruleset_sha256: str
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenedScreening:
+    """A verified export: the record, the trace as made, its provenance, and today's replay.
+
+    ``keyed`` is True when the file's seal was checked with the council's export key (it was made by
+    a tool holding the key); False means a plain SHA-256 that anyone can recompute.
+    """
+
+    record: ScreeningRecord
+    answers: dict[str, str]
+    stored: dict[str, Any]
+    stored_assessment: Assessment
+    made_with_id: str
+    made_with_version: str
+    made_with_sha256: str
+    same_rules: bool
+    exported_at: str
+    replay: Replay
+    keyed: bool = False
+
+
+def _unreadable(reason: str) -> ScreeningError:
+    return refuse("EX001", reason=reason)
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _unreadable(f"it holds a number {len(text):,} digits long, far longer than any "
+                          "screening export has")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _unreadable("it holds a number too large to read")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise _unreadable(f"it holds {name}, which is not a number")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _unreadable(f"the name '{key.encode('utf-8', 'backslashreplace').decode()}' appears "
+                              "twice in one block, so which value counts is unclear")
+        out[key] = value
+    return out
+
+
+def _check_tree(body: Any) -> None:
+    """Refuse nesting deeper than any export and text that is not valid Unicode (without recursion)."""
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _unreadable(f"it is nested more than {MAX_DEPTH} levels deep, unlike any screening export")
+        if isinstance(node, dict):
+            stack.extend((k, depth) for k in node)
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+        elif isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                raise _unreadable("it holds text that is not valid Unicode (a lone surrogate "
+                                  "escape such as \\ud800)") from None
+
+
+def _parse(data: bytes) -> dict[str, Any]:
+    if len(data) > MAX_BYTES:
+        raise refuse("EX002", reason=f"it is {len(data):,} bytes, far larger than any screening export")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _unreadable("it is not a text file") from None
+    try:
+        body = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant,
+                          object_pairs_hook=_object)
+    except json.JSONDecodeError as e:
+        raise _unreadable(f"it is not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise _unreadable("it is nested far deeper than any screening export") from None
+    except ValueError:  # pragma: no cover - the hooks above refuse the known cases first
+        raise _unreadable("it holds a value that cannot be read") from None
+    _check_tree(body)
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise refuse("EX002", reason="it does not say it is a Prevent screening export")
+    return body
+
+
+def _verify(body: dict[str, Any]) -> bool:
+    """Check the format version and the seal; True when the seal was checked with the export key."""
+    found = body.get("format_version")
+    if type(found) is not int or found != FORMAT_VERSION:  # not True or 1.0, which equal 1
+        raise refuse("EX004", found=short(found), expected=FORMAT_VERSION)
+    sealed = body.get("integrity")
+    if (not isinstance(sealed, dict) or sealed.get("algorithm") not in (PLAIN, KEYED)
+            or not isinstance(sealed.get("value"), str)):
+        raise refuse("EX002", reason="it has no integrity check")
+    key = export_key()
+    if sealed["algorithm"] == PLAIN:
+        if key is not None:
+            raise refuse("EX007")
+        expected = integrity(body)
+    else:
+        if key is None:
+            raise refuse("EX008")
+        if sealed.get("key_id") != key_id(key):
+            raise refuse("EX009")
+        expected = keyed_integrity(body, key)
+    if not hmac.compare_digest(sealed["value"].encode("utf-8"), expected.encode("utf-8")):
+        raise refuse("EX003")
+    return key is not None
+
+
+def _invalid(where: str, reason: str) -> ScreeningError:
+    return refuse("EX005", field=where, reason=reason)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not text")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{value!r} is not true or false")
+    return value
+
+
+def _texts(values: Any) -> tuple[str, ...]:
+    if not isinstance(values, list):
+        raise TypeError(f"{values!r} is not a list")
+    return tuple(_text(v) for v in values)
+
+
+def assessment_from_dict(d: Any) -> Assessment:
+    """Rebuild an :class:`Assessment` from ``Assessment.to_dict()`` output (the trace as made)."""
+    if not isinstance(d, dict):
+        raise _invalid("assessment", "it is missing")
+    try:
+        cb = d["could_become"]
+        rs = d["ruleset"]
+        return Assessment(
+            outcome=_text(d["outcome"]),
+            fired=tuple(FiredRule(_text(f["rule"]), _text(f["outcome"]), _text(f["because"]),
+                                  _flag(f["decisive"]),
+                                  tuple(Evidence(_text(e["indicator"]), _text(e["answer"]))
+                                        for e in f["evidence"])) for f in d["fired"]),
+            yes_by_factor=tuple((_text(k), _texts(v)) for k, v in d["yes_by_factor"].items()),
+            unknowns=_texts(d["unknowns"]),
+            could_become=None if cb is None else CouldBecome(
+                _text(cb["outcome"]), _texts(cb["if_yes"]), _text(cb["rule"])),
+            additional_steps=_texts(d["additional_steps"]),
+            answers=tuple((_text(k), _text(v)) for k, v in d["answers"].items()),
+            ruleset_id=_text(rs["id"]), ruleset_version=_text(rs["version"]),
+            ruleset_sha256=_text(rs["sha256"]),
+        )
+    except (KeyError, TypeError, AttributeError) as e:
+        raise _invalid("assessment", f"the stored result is incomplete ({e})") from None
+
+
+def _record(body: dict[str, Any]) -> ScreeningRecord:
+    try:
+        return ScreeningRecord.model_validate(body.get("record"))
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(p) for p in ("record", *err["loc"]))
+        raise _invalid(where, str(err["msg"])) from None
+
+
+def _answers(body: dict[str, Any]) -> dict[str, str]:
+    answers = body.get("answers")
+    if not isinstance(answers, dict):
+        raise _invalid("answers", "they are missing")
+    for key, value in answers.items():
+        if not isinstance(value, str) or value not in ANSWERS:
+            raise _invalid(f"answers.{short(key)}", f"{short(repr(value))} is not yes, no or unknown")
+    return {str(k): str(v) for k, v in answers.items()}
+
+
+def read_export(data: bytes, ruleset: RuleSet) -> OpenedScreening:
+    """Parse and verify an export, then replay its answers under ``ruleset`` (today's rules).
+
+    Raises :class:`ScreeningError` with an EX code for a file that cannot be read (EX001: not UTF-8,
+    not JSON, too deep, too-long numbers, repeated names, lone surrogates), a file that is not an
+    export or is too large (EX002), a changed file (EX003), another format version (EX004), invalid
+    contents (EX005), answers that do not fit the rules they claim (EX006), a plain checksum when an
+    export key is set (EX007), a keyed seal when none is set (EX008) or another key (EX009), copies
+    in the file that disagree (EX010), or a stored result that its own (today's) rules do not give
+    (EX011).
+    """
+    body = _parse(data)
+    keyed = _verify(body)
+    record = _record(body)
+    answers = _answers(body)
+    stored = body.get("assessment")
+    stored_assessment = assessment_from_dict(stored)
+    assert isinstance(stored, dict)
+    made = body.get("ruleset")
+    if not isinstance(made, dict) or not all(isinstance(made.get(k), str)
+                                             for k in ("id", "version", "sha256")):
+        raise _invalid("ruleset", "which rule set made this screening is not recorded")
+    cross_check(body, answers, record, stored_assessment, made)
+    exported_at = body.get("exported_at", "")
+    if not isinstance(exported_at, str):
+        raise _invalid("exported_at", "it is not a date and time")
+    same = made["sha256"] == ruleset.sha256
+    known = set(ruleset.indicator_ids())
+    dropped = tuple(k for k in answers if k not in known)
+    if same and dropped:
+        raise refuse("EX006", ruleset=made["id"],
+                      reason=f"'{dropped[0]}' is not one of its questions")
+    if same:
+        now = same_rules_check(ruleset, answers, record, stored_assessment)
+    else:
+        try:
+            now = evaluate(ruleset, {k: v for k, v in answers.items() if k in known})
+        except AnswersError as e:  # pragma: no cover - values were checked above; kept as a safety net
+            raise refuse("EX006", ruleset=made["id"], reason=e.problems[0].message) from None
+    replay = Replay(
+        stored_outcome=stored_assessment.outcome, outcome=now.outcome,
+        changed=now.outcome != stored_assessment.outcome,
+        steps_changed=set(now.additional_steps) != set(stored_assessment.additional_steps),
+        assessment=now, ruleset_version=ruleset.version, ruleset_sha256=ruleset.sha256, dropped=dropped)
+    return OpenedScreening(
+        record=record, answers=answers, stored=stored, stored_assessment=stored_assessment,
+        made_with_id=made["id"], made_with_version=made["version"], made_with_sha256=made["sha256"],
+        same_rules=same, exported_at=exported_at, replay=replay, keyed=keyed)
