@@ -48,6 +48,10 @@ class Category(StrEnum):
     NONE = "none"
 
 
+#: Outcome categories that must never be reached on circumstances alone.
+SERIOUS = frozenset({Category.EMERGENCY, Category.PREVENT})
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
