@@ -17,25 +17,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screening import evaluate, load
-from screening.engine import normalise_answers
-from screening.ruleset import All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes
-
-
-def holds(cond: Condition, yes: frozenset[str]) -> bool:
-    """Uncompiled tree walk: the baseline compilation is measured against."""
-    if isinstance(cond, Yes):
-        return cond.indicator in yes
-    if isinstance(cond, AtLeast):
-        return sum(1 for i in cond.indicators if i in yes) >= cond.n
-    if isinstance(cond, Not):
-        return not holds(cond.part, yes)
-    if isinstance(cond, All):
-        return all(holds(p, yes) for p in cond.parts)
-    assert isinstance(cond, AnyOf)
-    return any(holds(p, yes) for p in cond.parts)
+from screening.engine import holds, normalise_answers
+from screening.ruleset import RuleSet
 
 
 def route_uncompiled(rs: RuleSet, answers: dict[str, str]) -> str:
+    """The baseline: the engine's tree walk (engine.holds), with no compiled closures."""
     yes = frozenset(k for k, v in normalise_answers(rs, answers).items() if v == "yes")
     fired = [rs.rank(r.outcome) for r in rs.rules if holds(r.when, yes)]
     return rs.outcomes[min(fired)].id if fired else rs.document.routing.otherwise
