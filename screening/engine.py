@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import AnswersError, problem, suggest
-from .ruleset import ANSWERS, All, AtLeast, CompiledRule, Condition, Not, RuleSet, Yes
+from .ruleset import ANSWERS, All, AtLeast, CompiledRule, Condition, Not, RuleSet, Yes, indicators_in
 
 Pred = Callable[[frozenset[str]], bool]
 
@@ -122,7 +122,7 @@ def _evidence(cond: Condition, answers: Mapping[str, str], yes: frozenset[str]) 
     if isinstance(cond, AtLeast):
         return [i for i in cond.indicators if i in yes]
     if isinstance(cond, Not):
-        return sorted(i for i in _reads(cond.part))
+        return sorted(indicators_in(cond.part))
     if isinstance(cond, All):
         return [i for p in cond.parts for i in _evidence(p, answers, yes)]
     return [i for p in cond.parts if holds(p, yes) for i in _evidence(p, answers, yes)]
@@ -139,16 +139,6 @@ def holds(cond: Condition, yes: frozenset[str]) -> bool:
     if isinstance(cond, All):
         return all(holds(p, yes) for p in cond.parts)
     return any(holds(p, yes) for p in cond.parts)
-
-
-def _reads(cond: Condition) -> set[str]:
-    if isinstance(cond, Yes):
-        return {cond.indicator}
-    if isinstance(cond, AtLeast):
-        return set(cond.indicators)
-    if isinstance(cond, Not):
-        return _reads(cond.part)
-    return {i for p in cond.parts for i in _reads(p)}
 
 
 def _flips(cond: Condition, yes: frozenset[str], unknown: frozenset[str]) -> frozenset[str] | None:
