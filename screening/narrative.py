@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .engine import Assessment
 from .fairness import find_terms
-from .record import ScreeningRecord
+from .record import ScreeningRecord, is_lowering
 from .ruleset import CONCERN_KINDS, Kind, RuleSet
 from .words import join_words
 
@@ -268,18 +268,27 @@ def _never(ruleset: RuleSet, record: ScreeningRecord) -> tuple[str, ...]:
 
 
 def _departure(ruleset: RuleSet, a: Assessment, record: ScreeningRecord) -> str:
+    """Both routes, the reason, whether the route was lowered or raised, and who agreed a lowering."""
     d = record.departure
     if d is None:
         return ""
     text = (f"The tool recommended {_title(ruleset, a.outcome)}. The worker chose a different route: "
             f"{_title(ruleset, d.outcome)}. Their reason: {_ended(_clean(d.reason))}")
+    role = _clean(d.agreed_by)
+    agreed = f" Agreed by {role}." if role else ""
     try:
-        lower = ruleset.rank(d.outcome) > ruleset.rank(a.outcome)
+        lower = is_lowering(ruleset, a.outcome, d.outcome)
     except ValueError:
-        return text
+        return text + agreed
+    if d.outcome == a.outcome:
+        return text + agreed
+    if lower and role:
+        return text + f" The route was lowered (less serious than the recommendation), agreed by {role}."
     if lower:
-        return text + " This is less serious than the recommendation, so it needs a supervisor's sign-off."
-    return text + " Professional judgement may always raise a route."
+        return text + (" The route was lowered without a recorded sign-off; lowering a route needs a "
+                       "supervisor's sign-off.")
+    return text + (" The route was raised (more serious than the recommendation); professional "
+                   "judgement may always raise a route.") + agreed
 
 
 def provenance(ruleset: RuleSet, a: Assessment) -> str:

@@ -24,7 +24,7 @@ from .engine import Assessment, CouldBecome, Evidence, FiredRule, evaluate
 from .errors import AnswersError, ScreeningError
 from .export import FORMAT, FORMAT_VERSION, KEYED, PLAIN, export_key, integrity, key_id, keyed_integrity
 from .export_checks import cross_check, refuse, same_rules_check, short
-from .record import ScreeningRecord
+from .record import READING_FILE, ScreeningRecord
 from .ruleset import ANSWERS, RuleSet
 
 MAX_BYTES = 2_000_000  # a real export is a few kilobytes; refuse anything absurd before parsing
@@ -216,7 +216,7 @@ def assessment_from_dict(d: Any) -> Assessment:
 
 def _record(body: dict[str, Any]) -> ScreeningRecord:
     try:
-        return ScreeningRecord.model_validate(body.get("record"))
+        return ScreeningRecord.model_validate(body.get("record"), context=READING_FILE)
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(p) for p in ("record", *err["loc"]))

@@ -7,9 +7,12 @@ person screened.  It is what the exports, the review page and (later) the store 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+if TYPE_CHECKING:
+    from .ruleset import RuleSet
 
 Answer = Literal["yes", "no", "unknown"]
 
@@ -19,13 +22,53 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+#: A reason for departing from the recommendation must say something: at least this many characters
+#: once leading and trailing spaces are removed (a few words; "x" or "ok" is not a reason).
+MIN_REASON_CHARS = 10
+
+#: Validation context for reading a saved file (``model_validate(..., context=READING_FILE)``): files
+#: written before :data:`MIN_REASON_CHARS` existed may hold a shorter reason, and must still open so a
+#: reviewer can see it.  Anything made now is built without this context and must meet the rule.
+READING_FILE: dict[str, bool] = {"reading_file": True}
+
+
+def reason_is_meaningful(reason: str) -> bool:
+    """Is this reason long enough to record (:data:`MIN_REASON_CHARS` after stripping)?"""
+    return len(reason.strip()) >= MIN_REASON_CHARS
+
+
+def is_lowering(ruleset: RuleSet, recommended_outcome: str, chosen_outcome: str) -> bool:
+    """Is the chosen route less serious than the recommendation? (rank 0 is the most serious.)
+
+    Lowering needs a supervisor's sign-off; raising is always open to professional judgement.
+    Raises ``ValueError`` for an outcome id the rule set does not have.
+    """
+    return ruleset.rank(chosen_outcome) > ruleset.rank(recommended_outcome)
+
+
 class Departure(BaseModel):
-    """The worker chose a different route from the recommendation; both are kept, with the reason."""
+    """The worker chose a different route from the recommendation; both are kept, with the reason.
+
+    ``agreed_by`` is the *role* of whoever agreed a less serious route (for example "Safeguarding
+    Officer"), never a name; it is empty when nobody was recorded (and in files made before it
+    existed).  The form requires it for a lowered route; the model does not, so old files still open.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     outcome: str
     reason: str = Field(min_length=1)
+    agreed_by: str = ""
+
+    @field_validator("reason")
+    @classmethod
+    def _meaningful(cls, value: str, info: ValidationInfo) -> str:
+        if not value.strip():
+            raise ValueError("the reason is blank")
+        reading = isinstance(info.context, dict) and bool(info.context.get("reading_file"))
+        if not reading and not reason_is_meaningful(value):
+            raise ValueError(f"the reason must be at least {MIN_REASON_CHARS} characters")
+        return value
 
 
 class ScreeningRecord(BaseModel):

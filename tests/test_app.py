@@ -271,6 +271,85 @@ def test_departure_needs_a_reason_and_is_kept_in_the_summary() -> None:
     assert record.age_band == "16 to 17" and record.screener_role == "Housing officer"
 
 
+def _markdown_export(at: AppTest) -> str:
+    from ui.result import record_of
+    record = record_of(RULES, at.session_state["journey"])
+    return summary.to_markdown(RULES, screening.evaluate(RULES, record.answers), record).replace("\\", "")
+
+
+def test_a_one_word_reason_is_not_enough() -> None:
+    at = complete({"isolated": "yes"})
+    at.selectbox(key="departure.0.outcome").select("prevent_lead_advice")
+    at.text_area(key="departure.0.reason").input("  ok  ")
+    at.button(key="departure.save").click().run()
+    assert "There is a problem" in texts(at) and "at least 10 characters" in texts(at)
+    assert at.session_state["journey"].departure is None
+
+
+def test_lowering_the_route_needs_who_agreed_it_and_a_confirmation() -> None:
+    at = complete({"us_and_them": "yes", "isolated": "yes"})
+    assert title(at) == RULES.outcome("prevent_lead_advice").title
+    at.selectbox(key="departure.0.outcome").select("no_prevent_concern")
+    at.text_area(key="departure.0.reason").input("Known to the school; the remark was a quoted lyric")
+    at.button(key="departure.save").click().run()
+    page = texts(at)
+    assert "There is a problem" in page
+    assert "Say who agreed this: their role, not their name" in page
+    assert "Confirm you have agreed this with your supervisor or the Prevent Lead" in page
+    assert "Give your reason" not in page  # the reason was fine
+    assert at.session_state["journey"].departure is None
+    # the role alone is not enough: the worker must also confirm
+    at.text_input(key="departure.0.agreed_by").input("Safeguarding Officer")
+    at.button(key="departure.save").click().run()
+    assert "Confirm you have agreed this" in texts(at) and "Say who agreed this" not in texts(at)
+    assert at.session_state["journey"].departure is None
+    at.checkbox(key="departure.0.confirmed").check()
+    at.button(key="departure.save").click().run()
+    assert not at.exception
+    j = at.session_state["journey"]
+    assert j.departure is not None and j.departure.outcome == "no_prevent_concern"
+    assert j.departure.agreed_by == "Safeguarding Officer"
+    page = texts(at)
+    assert "There is a problem" not in page
+    assert "Agreed by: **Safeguarding Officer**" in page
+    assert "lowered (less serious than the recommendation), agreed by Safeguarding Officer" in page
+    assert title(at) == RULES.outcome("prevent_lead_advice").title  # the recommendation is kept
+    md = _markdown_export(at)
+    assert "agreed by Safeguarding Officer" in md and "quoted lyric" in md
+
+
+def test_raising_the_route_needs_only_a_reason() -> None:
+    at = complete({"isolated": "yes"})
+    at.selectbox(key="departure.0.outcome").select("contact_prevent_lead")
+    at.text_area(key="departure.0.reason").input("They named a banned group's leader as a hero")
+    at.button(key="departure.save").click().run()
+    j = at.session_state["journey"]
+    assert j.departure is not None and j.departure.outcome == "contact_prevent_lead"
+    assert j.departure.agreed_by == ""
+    assert not at.checkbox and "Who agreed this" not in [t.label for t in at.text_input]
+    assert "The route was raised" in _markdown_export(at)
+
+
+def test_moving_away_from_an_emergency_keeps_the_999_warning() -> None:
+    at = start()
+    at.radio(key="answer.0.named_target").set_value("yes").run()
+    at.button(key="nav.record").click().run()
+    fill_account(at)
+    at.button(key="nav.next").click().run()
+    assert title(at) == RULES.outcome("emergency").title
+    assert "999 is still the right call if anyone is in danger" in texts(at)
+    at.selectbox(key="departure.0.outcome").select("consider_safeguarding")
+    at.text_area(key="departure.0.reason").input("The named person has already been told by police")
+    at.button(key="departure.save").click().run()
+    assert at.session_state["journey"].departure is None  # lowering: who agreed it is required
+    at.text_input(key="departure.0.agreed_by").input("Prevent Lead")
+    at.checkbox(key="departure.0.confirmed").check()
+    at.button(key="departure.save").click().run()
+    j = at.session_state["journey"]
+    assert j.departure is not None and j.departure.agreed_by == "Prevent Lead"
+    assert "999 is still the right call if anyone is in danger" in texts(at)
+
+
 def test_start_a_new_screening_clears_everything() -> None:
     at = complete({"isolated": "yes"})
     at.button(key="nav.restart").click().run()

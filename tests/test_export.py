@@ -71,6 +71,36 @@ def test_round_trip_through_read_export(rs):
     assert not opened.replay.changed and opened.replay.outcome == a.outcome == "prevent_lead_advice"
 
 
+def test_who_agreed_a_lowered_route_survives_the_round_trip(rs):
+    d = Departure(outcome="consider_safeguarding", reason="Spoke to the DSL, known context",
+                  agreed_by="Safeguarding Officer")
+    rec, a = make(rs, departure=d)
+    body = json.loads(summary.to_json(rs, a, rec))
+    assert body["record"]["departure"]["agreed_by"] == "Safeguarding Officer"
+    opened = summary.read_export(summary.to_json(rs, a, rec).encode(), rs)
+    assert opened.record.departure == d
+
+
+def test_an_old_export_without_agreed_by_still_opens(rs):
+    """Files made before sign-off was recorded have no agreed_by, and may hold a short reason."""
+    def old(b):
+        b["record"]["departure"] = {"outcome": "consider_safeguarding", "reason": "DSL ok"}
+    opened = summary.read_export(_resealed(rs, old), rs)
+    d = opened.record.departure
+    assert d is not None and d.agreed_by == "" and d.reason == "DSL ok"
+    n = summary.narrative(rs, opened.stored_assessment, opened.record)
+    assert "lowered without a recorded sign-off" in n.departure
+
+
+def test_an_unknown_field_in_the_departure_is_still_refused(rs):
+    def extra(b):
+        b["record"]["departure"] = {"outcome": "consider_safeguarding", "reason": "spoke to the DSL",
+                                    "agreed_by": "Prevent Lead", "signed": True}
+    with pytest.raises(ScreeningError) as e:
+        summary.read_export(_resealed(rs, extra), rs)
+    assert code_of(e) == "EX005" and "record.departure.signed" in e.value.problems[0].message
+
+
 def test_formatting_does_not_matter_but_content_does(rs):
     body = json.loads(export(rs))
     reformatted = json.dumps(body, indent=None, sort_keys=True).encode()

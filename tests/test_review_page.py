@@ -118,6 +118,14 @@ def test_departure_and_reason_are_shown():
     assert "spoke to the DSL first" in warning and "supervisor's sign\\-off" in warning
 
 
+def test_review_shows_who_agreed_a_lowered_route():
+    at = upload(export(Departure(outcome="consider_safeguarding", reason="spoke to the DSL first",
+                                 agreed_by="Safeguarding Officer")))
+    warning = " ".join(w.value for w in at.warning)
+    assert "The route was lowered" in warning and "agreed by Safeguarding Officer" in warning
+    assert "without a recorded sign" not in warning
+
+
 def test_tampered_file_is_refused_with_catalogue_message():
     data = export().replace(b'"us_and_them": "yes"', b'"us_and_them": "no"', 1)
     at = upload(data)

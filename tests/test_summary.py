@@ -7,10 +7,11 @@ import re
 
 import pypdf
 import pytest
+from pydantic import ValidationError
 
 from screening import evaluate, load, summary
 from screening.narrative import fairness_terms, statement
-from screening.record import Departure, ScreeningRecord
+from screening.record import Departure, ScreeningRecord, is_lowering, reason_is_meaningful
 
 HOSTILE = ("[x](http://evil) ![img](x) <script>alert(1)</script> </div> *bold* `code` ```fence``` "
            "\n# heading\n- item\n> quote\n1. one\n| a | b |\n:red[red] $x$ www.evil.com a@b.co ~~s~~")
@@ -94,6 +95,53 @@ def test_departure_names_both_routes_and_reason(rs):
     assert "recommended Contact the Prevent Lead today" in n.departure
     assert "Talk it through with the Prevent Lead" in n.departure
     assert "spoke to DSL" in n.departure and "supervisor's sign-off" in n.departure
+    assert "lowered without a recorded sign-off" in n.departure
+
+
+def test_lowered_departure_says_who_agreed_it(rs):
+    d = Departure(outcome="no_prevent_concern", reason="spoke to the DSL", agreed_by="Safeguarding Officer")
+    n = summary.narrative(rs, evaluate(rs, CASE), record(answers=CASE, departure=d))
+    assert "The route was lowered (less serious than the recommendation), agreed by Safeguarding " \
+           "Officer." in n.departure
+    assert "without a recorded sign-off" not in n.departure
+    md = summary.to_markdown(rs, evaluate(rs, CASE), record(answers=CASE, departure=d))
+    assert "agreed by Safeguarding Officer" in md
+    assert "agreed by Safeguarding Officer" in _pdf_text(
+        summary.to_pdf(rs, evaluate(rs, CASE), record(answers=CASE, departure=d)))
+
+
+def test_raised_departure_needs_no_sign_off(rs):
+    answers = {"isolated": "yes"}
+    d = Departure(outcome="contact_prevent_lead", reason="named a banned group's leader as a hero")
+    n = summary.narrative(rs, evaluate(rs, answers), record(answers=answers, departure=d))
+    assert "The route was raised (more serious than the recommendation)" in n.departure
+    assert "sign-off" not in n.departure and "lowered" not in n.departure
+
+
+def test_is_lowering_follows_the_rule_set_order(rs):
+    assert is_lowering(rs, "emergency", "no_prevent_concern")
+    assert is_lowering(rs, "contact_prevent_lead", "prevent_lead_advice")
+    assert not is_lowering(rs, "consider_safeguarding", "contact_prevent_lead")
+    assert not is_lowering(rs, "no_prevent_concern", "emergency")
+    assert not is_lowering(rs, "prevent_lead_advice", "prevent_lead_advice")
+    with pytest.raises(ValueError):
+        is_lowering(rs, "prevent_lead_advice", "made_up")
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x", "ok", "  too short  "])
+def test_a_new_departure_needs_a_meaningful_reason(reason):
+    with pytest.raises(ValidationError):
+        Departure(outcome="no_prevent_concern", reason=reason)
+    assert not reason_is_meaningful(reason)
+
+
+def test_departure_defaults_and_stays_strict():
+    d = Departure(outcome="no_prevent_concern", reason="spoke to the DSL")
+    assert d.agreed_by == "" and reason_is_meaningful(d.reason)
+    with pytest.raises(ValidationError):
+        Departure.model_validate({"outcome": "x", "reason": "spoke to the DSL", "by": "me"})
+    with pytest.raises(ValidationError):
+        d.agreed_by = "Prevent Lead"  # type: ignore[misc]
 
 
 def test_provenance_and_disclaimer(rs):

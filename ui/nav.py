@@ -15,7 +15,7 @@ from typing import ParamSpec
 import streamlit as st
 
 from screening import RuleSet, evaluate
-from screening.record import Departure, now_utc
+from screening.record import Departure, is_lowering, now_utc, reason_is_meaningful
 from screening.ruleset import Category
 
 from .state import ACCOUNT_FIELDS, journey, new_journey, plan
@@ -185,17 +185,42 @@ def show_result() -> None:
     j.result, j.completed_at, j.missing = True, now_utc(), ()
 
 
+#: What the departure form may be missing, in the order the error summary lists them.
+DEPARTURE_FIELDS = ("outcome", "reason", "agreed_by", "confirmed")
+
+
+def departure_missing(ruleset: RuleSet, recommended: str, outcome: str | None, reason: str,
+                      agreed_by: str, confirmed: bool) -> tuple[str, ...]:
+    """Which of :data:`DEPARTURE_FIELDS` still need an answer.
+
+    Every departure needs a route and a meaningful reason; a less serious route than the
+    recommendation also needs who agreed it (their role) and the worker's confirmation.
+    """
+    lowering = bool(outcome) and is_lowering(ruleset, recommended, str(outcome))
+    ok = {"outcome": bool(outcome), "reason": reason_is_meaningful(reason),
+          "agreed_by": not lowering or bool(agreed_by), "confirmed": not lowering or confirmed}
+    return tuple(k for k in DEPARTURE_FIELDS if not ok[k])
+
+
 @guarded
-def record_departure() -> None:
-    """'I disagree': another outcome and a reason, both required; the recommendation is kept too."""
+def record_departure(ruleset: RuleSet, recommended: str) -> None:
+    """'I disagree': another outcome and a reason, both required; the recommendation is kept too.
+
+    Lowering the route also needs the role of whoever agreed it and a confirmation; until all of
+    that is given nothing is recorded and the form lists what is missing.
+    """
     j = journey()
     outcome = st.session_state.get(departure_key("outcome"))
     reason = str(st.session_state.get(departure_key("reason")) or "").strip()
-    missing = tuple(k for k, v in (("outcome", outcome), ("reason", reason)) if not v)
+    agreed_by = " ".join(str(st.session_state.get(departure_key("agreed_by")) or "").split())
+    confirmed = bool(st.session_state.get(departure_key("confirmed")))
+    missing = departure_missing(ruleset, recommended, outcome, reason, agreed_by, confirmed)
     if missing:
         j.missing = missing
         return
-    j.departure, j.missing = Departure(outcome=str(outcome), reason=reason), ()
+    lowering = is_lowering(ruleset, recommended, str(outcome))
+    j.departure = Departure(outcome=str(outcome), reason=reason, agreed_by=agreed_by if lowering else "")
+    j.missing = ()
 
 
 @guarded

@@ -9,7 +9,7 @@ import streamlit as st
 
 from screening import Assessment, RuleSet, evaluate
 from screening import summary as summ
-from screening.record import ScreeningRecord
+from screening.record import MIN_REASON_CHARS, ScreeningRecord, is_lowering
 from screening.ruleset import Category
 
 from . import nav
@@ -99,29 +99,64 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
     st.button("Start a new screening", key="nav.restart", on_click=nav.start_again)
 
 
+#: The form's own wording (UI text, not the rule file's): labels and the error summary's lines.
+_LABELS = {
+    "outcome": "Choose the route you think is right",
+    "reason": f"Give your reason in a few words (at least {MIN_REASON_CHARS} characters)",
+    "agreed_by": "Say who agreed this: their role, not their name",
+    "confirmed": "Confirm you have agreed this with your supervisor or the Prevent Lead",
+}
+_DANGER = ("**If anyone is in danger, call 999 now.** The answers point to an emergency; choosing "
+           "another route here does not change that. 999 is still the right call if anyone is in danger.")
+
+
 def _departure(ruleset: RuleSet, j: Journey, assessment: Assessment) -> None:
-    """'I disagree': another route from the rule set and a reason; both go into the summary."""
+    """'I disagree': another route from the rule set and a reason; both go into the summary.
+
+    A less serious route also needs who agreed it (their role) and a confirmation; moving away from
+    an emergency outcome keeps the 999 warning in front of the worker.
+    """
+    recommended = ruleset.outcome(assessment.outcome)
+    from_emergency = recommended.category is Category.EMERGENCY
     others = [o.id for o in ruleset.outcomes if o.id != assessment.outcome]
     with st.expander("I disagree with this recommendation", expanded=bool(j.missing) or
                      j.departure is not None):
         if j.departure is not None:
-            chosen = ruleset.outcome(j.departure.outcome).title if j.departure.outcome in others else \
-                j.departure.outcome
-            st.markdown(f"You chose **{summ.md(chosen)}** instead. Your reason: "
-                        f"{summ.md(j.departure.reason)}")
+            d = j.departure
+            chosen = ruleset.outcome(d.outcome).title if d.outcome in others else d.outcome
+            lowered = d.outcome in others and is_lowering(ruleset, assessment.outcome, d.outcome)
+            how = "" if d.outcome not in others else \
+                " (a less serious route)" if lowered else " (a more serious route)"
+            st.markdown(f"You chose **{summ.md(chosen)}** instead{how}. Your reason: {summ.md(d.reason)}")
+            if lowered:
+                who = summ.md(d.agreed_by) if d.agreed_by else "nobody recorded"
+                st.markdown(f"Agreed by: **{who}**")
+            if from_emergency:
+                st.error(_DANGER, icon=":material/emergency:")
             st.button("Withdraw my decision", key="departure.withdraw", on_click=nav.withdraw_departure)
             return
         st.markdown("You can choose a different route. The recommendation and your decision are both "
-                    "kept in the summary, with your reason. Choosing a less serious route should be agreed "
-                    "with your manager or the Prevent Lead.")
-        labels = {"outcome": "Choose the route you think is right", "reason": "Give your reason"}
-        error_summary([labels[m] for m in j.missing if m in labels])
+                    "kept in the summary, with your reason. Choosing a less serious route must be agreed "
+                    "with your supervisor or the Prevent Lead, and the summary says who agreed it.")
+        if from_emergency:
+            st.error(_DANGER, icon=":material/emergency:")
+        error_summary([_LABELS[m] for m in j.missing if m in _LABELS])
         titles = {o.id: o.title for o in ruleset.outcomes}
-        st.selectbox(labels["outcome"], others, index=None, format_func=titles.__getitem__,
-                     placeholder="Choose a route", key=nav.departure_key("outcome"))
+        chosen_id = st.selectbox(_LABELS["outcome"], others, index=None, format_func=titles.__getitem__,
+                                 placeholder="Choose a route", key=nav.departure_key("outcome"))
         st.text_area("Why? (required)", key=nav.departure_key("reason"), height=100,
-                     placeholder="What you know that the questions did not capture. No names.")
-        st.button("Record my decision", key="departure.save", on_click=nav.record_departure)
+                     placeholder="What you know that the questions did not capture. No names.",
+                     help=f"At least {MIN_REASON_CHARS} characters: a few words that say why.")
+        if chosen_id is not None and is_lowering(ruleset, assessment.outcome, chosen_id):
+            st.warning("This route is less serious than the recommendation. Lowering a route needs "
+                       "your supervisor's or the Prevent Lead's agreement.",
+                       icon=":material/supervisor_account:")
+            st.text_input("Who agreed this? (their role, not their name)", key=nav.departure_key("agreed_by"),
+                          placeholder="For example: Safeguarding Officer")
+            st.checkbox("I have agreed this with my supervisor or the Prevent Lead",
+                        key=nav.departure_key("confirmed"))
+        st.button("Record my decision", key="departure.save", on_click=nav.record_departure,
+                  args=(ruleset, assessment.outcome))
 
 
 def _downloads(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord) -> None:
