@@ -26,7 +26,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from .contract import contract_problems
+from .contract import contract_problems, route_problems
 from .engine import decide, predicate
 from .errors import Problem, problem
 from .fairness import fairness_problems
@@ -374,7 +374,7 @@ def check_ruleset(ruleset: RuleSet, *, contract: bool = True) -> list[Problem]:
     the benchmark's; every rule set a council uses is loaded with it.
     """
     found = (contract_problems(ruleset) if contract else []) + structure_problems(ruleset) \
-        + fairness_problems(ruleset)
+        + route_problems(ruleset, new_questions=contract) + fairness_problems(ruleset)
     try:
         found += _Prover(ruleset).run()
     except Undecided as e:

@@ -7,6 +7,7 @@ conditions (answered_yes / any_yes / at_least+of / all / any / not over sets of 
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from .errors import Problem, problem, suggest
@@ -123,13 +124,26 @@ class Compiler:
         """Account field ids once each; the age question's profile question must exist."""
         account = self.doc.journey.account
         raw_acc = self.raw.get("journey", {}).get("account", {})
+        self.lines["journey:account"] = line_of(self.raw, ("journey", "account"))
+        allowed = ("band", "answer", "question")
+        mismatch_line = line_of(raw_acc, ("age", "mismatch"))
+        try:
+            named = [f for _, f, _, _ in string.Formatter().parse(account.age.mismatch) if f is not None]
+        except ValueError as e:  # an unclosed or stray brace
+            self.add("RS014", mismatch_line, what="the age mismatch message", field=f"... ({e})",
+                     allowed=", ".join(allowed))
+            named = []
+        for f in named:
+            if f not in allowed:
+                self.add("RS014", mismatch_line, what="the age mismatch message", field=f,
+                         allowed=", ".join(allowed))
         seen: dict[str, int] = {}
         for section, items in (("fields", account.fields), ("screener_fields", account.screener_fields)):
-            for idx, f in enumerate(items):
+            for idx, item in enumerate(items):
                 line = line_of(raw_acc, (section, idx))
-                if f.id in seen:
-                    self.add("RS006", line, id=f.id, first=seen[f.id], what="account field")
-                seen.setdefault(f.id, line)
+                if item.id in seen:
+                    self.add("RS006", line, id=item.id, first=seen[item.id], what="account field")
+                seen.setdefault(item.id, line)
         if account.age.child_question is not None:
             self.ref(account.age.child_question, self.indicators, "indicator",
                      line_of(raw_acc, ("age", "child_question")))

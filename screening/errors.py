@@ -59,6 +59,8 @@ CATALOGUE: dict[str, Entry] = {
               "start from the shipped rules/ruleset.yaml"),
         Entry("RS011", "Bad id", "'{id}' is not a valid id",
               "ids are lower case letters, digits and underscores, starting with a letter"),
+        Entry("RS014", "Bad message template", "{what} uses {{{field}}}, which is not one of {allowed}",
+              "use only the named fields in braces, or write the braces twice to show them"),
         Entry("RS012", "Dates out of order",
               "the review date {review} is not after the effective date {effective}",
               "set review_date later than effective_date"),
@@ -169,6 +171,22 @@ CATALOGUE: dict[str, Entry] = {
               "{example}, and then '{indicator}' stops rule '{rule}' firing",
               "circumstances may raise a route (read in conjunction with signs of concern), never "
               "lower it; remove the 'not' around '{indicator}' in rule '{rule}'"),
+        Entry("CK021", "Contacts do not keep the routes safe", "{what}",
+              "the emergency route is 999 and Prevent outcomes name the Prevent Lead "
+              "(default_contact); every number must be a UK phone number a worker can dial"),
+        Entry("CK022", "A support step or outcome reads like a Prevent route",
+              "{where} says '{phrase}', but {why}",
+              "only emergency and Prevent outcomes may send a worker to the Prevent Lead or to a "
+              "referral; reword it (e.g. 'If in doubt, call the Prevent Lead')"),
+        Entry("CK023", "New concern question needs policy review",
+              "'{indicator}' is a new question in {kind} factor '{factor}': answered yes, it can send "
+              "a person to the Prevent Lead",
+              "check it describes behaviour (a sign of engagement, intent or capability), never a "
+              "circumstance or characteristic, and add it to rules/tests with a scenario",
+              Severity.WARNING),
+        Entry("CK024", "The account step is not safe", "{what}",
+              "the account must require what was noticed, and the age question must name a profile "
+              "question; see the shipped rules/ruleset.yaml"),
         # --- rule-file scenarios (rules/tests) --------------------------------------------------
         Entry("TS001", "Scenario gives a different result",
               "scenario '{name}': {mismatches}; rules that fired: {trace}",

@@ -76,6 +76,11 @@ def fairness_problems(rs: RuleSet) -> list[Problem]:
     if rs.fairness is None:
         return [problem("CK014", rs.main_path, rs.line_of("ruleset"), file=rs.main_path)]
     out: list[Problem] = []
+    acc = rs.wording.account
+    account_texts = [("the warning", acc.warning), ("the age question", acc.age.label)]
+    account_texts += [(f"the label of '{f.id}'", f.label) for f in (*acc.fields, *acc.screener_fields)]
+    account_texts += [(f"the hint of '{f.id}'", f.hint) for f in (*acc.fields, *acc.screener_fields)]
+    out += _scan(rs, account_texts, "the account step", rs.line_of("journey:account"))
     for factor in rs.factors:
         out += _scan(rs, [("the title", factor.title), ("the introduction", factor.intro)],
                      f"factor '{factor.id}'", rs.line_of(f"factor:{factor.id}"))

@@ -24,7 +24,10 @@ def test_narrative_says_what_would_change_the_route() -> None:
     text = " ".join(n.alternatives)
     # one more serious route needs one answer changed; the less serious one names the circumstance
     assert "'Contact the Prevent Lead today'" in text and "'Call 999 now'" in text
-    assert "If 'Are they socially isolated' were no" in text
+    # one answer less lowers it; which of the equally small changes is named is the solver's choice
+    assert ("If 'Are they socially isolated' were no" in text
+            or "If 'Do they talk about another group of people as enemies or as less than human' were no"
+            in text)
     assert "What would change the recommendation" in summary.to_markdown(rs, a, record)
 
 
