@@ -17,7 +17,7 @@ from .engine import Assessment, evaluate, normalise_answers
 from .errors import AnswersError, Problem, ScreeningError, Severity, problem
 from .loading import default_rules_dir, load
 from .ruleset import RuleSet
-from .yamlio import parse, strip_lines
+from .yamlio import read_yaml, strip_lines
 
 
 def _rules_arg(value: str | None) -> Path:
@@ -26,18 +26,11 @@ def _rules_arg(value: str | None) -> Path:
 
 def read_answers(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Read an answers file (YAML or JSON mapping indicator ids to yes / no / unknown), with key lines."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise AnswersError([problem("AN003", str(path), 0, reason=e.strerror or str(e))]) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise AnswersError([problem("AN003", str(path), 0, reason="the file is not UTF-8 text")]) from None
-    raw, problems = parse(text, str(path))
-    if problems:
-        p = problems[0]
-        raise AnswersError([problem("AN003", str(path), p.line, reason=p.message)])
+    file = read_yaml(path)
+    if file.problems:
+        p = file.problems[0]
+        raise AnswersError([problem("AN003", str(path), p.line, reason=file.reason or p.message)])
+    raw = file.raw
     answers = strip_lines(raw)
     if answers is None or answers == {}:
         raise AnswersError([problem("AN003", str(path), 1, reason="the file is empty")])

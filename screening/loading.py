@@ -23,7 +23,7 @@ from .ruleset import (
     FairnessList,
     RuleSet,
 )
-from .yamlio import line_of, own_line, parse, strip_lines
+from .yamlio import line_of, own_line, read_yaml, strip_lines
 
 RULESET_FILE = "ruleset.yaml"
 FAIRNESS_FILE = "fairness.yaml"
@@ -32,21 +32,6 @@ FAIRNESS_FILE = "fairness.yaml"
 def default_rules_dir() -> Path:
     """The shipped rules folder (``rules/`` beside the package)."""
     return Path(__file__).resolve().parent.parent / "rules"
-
-
-def _read(path: Path) -> tuple[bytes | None, list[Problem]]:
-    try:
-        return path.read_bytes(), []
-    except OSError as e:
-        return None, [problem("RS001", str(path), 0, what=str(path), reason=e.strerror or str(e))]
-
-
-def _decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return None, [problem("RS002", path, line, reason="the file is not UTF-8 text")]
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -139,16 +124,12 @@ def _load(path: str | Path | None, *, check: bool) -> RuleSet:
     digest = hashlib.sha256()
     problems: list[Problem] = []
 
-    data, probs = _read(main_path)
-    if data is None:
-        raise RuleSetError(probs)
-    digest.update(b"ruleset.yaml\0" + data)
-    text, probs = _decode(data, str(main_path))
-    if text is None:
-        raise RuleSetError(probs)
-    raw, probs = parse(text, str(main_path))
-    if probs:
-        raise RuleSetError(probs)
+    main = read_yaml(main_path)
+    if main.problems:
+        raise RuleSetError(main.problems)
+    assert main.data is not None  # no problems: the file was read
+    digest.update(b"ruleset.yaml\0" + main.data)
+    raw = main.raw
     doc, probs = _validate(raw, str(main_path), Document, "the rule file")
     if probs:
         raise RuleSetError(probs)
@@ -156,19 +137,14 @@ def _load(path: str | Path | None, *, check: bool) -> RuleSet:
     fairness: FairnessList | None = None
     fair_paths: tuple[str, ...] = ()
     if fair_path.exists():
-        fdata, probs = _read(fair_path)
-        problems += probs
-        if fdata is not None:
-            digest.update(b"fairness.yaml\0" + fdata)
+        fair = read_yaml(fair_path)
+        problems += fair.problems
+        if fair.data is not None:
+            digest.update(b"fairness.yaml\0" + fair.data)
             fair_paths = (str(fair_path),)
-            ftext, probs = _decode(fdata, str(fair_path))
+        if not fair.problems:
+            fairness, probs = _validate(fair.raw, str(fair_path), FairnessList, "fairness.yaml")
             problems += probs
-            if ftext is not None:
-                fraw, probs = parse(ftext, str(fair_path))
-                problems += probs
-                if not probs:
-                    fairness, probs = _validate(fraw, str(fair_path), FairnessList, "fairness.yaml")
-                    problems += probs
 
     compiler = Compiler(doc, raw, str(main_path))
     rules, steps = compiler.run()

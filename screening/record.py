@@ -7,14 +7,14 @@ person screened.  It is what the exports, the review page and (later) the store 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from .ruleset import Answer
+
 if TYPE_CHECKING:
     from .ruleset import RuleSet
-
-Answer = Literal["yes", "no", "unknown"]
 
 
 def now_utc() -> str:

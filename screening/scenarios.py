@@ -35,7 +35,7 @@ from .engine import normalise_answers
 from .errors import AnswersError, Problem, problem, suggest
 from .fairness import find_terms
 from .ruleset import RuleSet
-from .yamlio import LINES, line_of, own_line, parse
+from .yamlio import LINES, line_of, own_line, read_yaml
 
 SCENARIO_KEYS = ("name", "description", "answers", "expect")
 REQUIRED_KEYS = ("name", "description", "answers", "expect")
@@ -268,18 +268,10 @@ class _FileReader:
 def load_file(path: Path, ruleset: RuleSet) -> tuple[list[Scenario], list[Problem]]:
     """Read one scenario file; return its scenarios, or every problem that stops it being used."""
     where = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return [], [problem("RS001", where, 0, what=where, reason=e.strerror or str(e))]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return [], [problem("RS002", where, line, reason="the file is not UTF-8 text")]
-    raw, probs = parse(text, where)
-    if probs:
-        return [], probs
+    file = read_yaml(path)
+    if file.problems:
+        return [], list(file.problems)
+    raw = file.raw
     reader = _FileReader(ruleset, where)
     scenarios = reader.read(raw)
     seen: dict[str, Scenario] = {}

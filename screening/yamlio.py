@@ -9,6 +9,8 @@ and records the line of every key so each error can name ``file:line``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -107,3 +109,34 @@ def own_line(node: Any, default: int = 0) -> int:
     if isinstance(node, dict):
         return int(node.get(LINES, {}).get(None, default))
     return default
+
+
+@dataclass(frozen=True)
+class YamlFile:
+    """A YAML file as read: its bytes (for hashing, None if unreadable), the parsed data, or problems."""
+
+    data: bytes | None
+    raw: Any
+    problems: tuple[Problem, ...]
+    reason: str = ""  # why it could not be read or decoded, in plain words (parse problems: empty)
+
+
+def read_yaml(path: Path) -> YamlFile:
+    """Read, decode (UTF-8) and parse one file; RS001 if unreadable, RS002 if not UTF-8 or not YAML.
+
+    The one way rule files, scenario files and answers files are read.
+    """
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        reason = e.strerror or str(e)
+        return YamlFile(None, None, (problem("RS001", where, 0, what=where, reason=reason),), reason)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        reason = "the file is not UTF-8 text"
+        return YamlFile(data, None, (problem("RS002", where, line, reason=reason),), reason)
+    raw, problems = parse(text, where)
+    return YamlFile(data, raw, tuple(problems))
