@@ -10,17 +10,29 @@ import logging
 from pathlib import Path
 
 import streamlit as st
+from streamlit import net_util
 
-st.set_page_config(page_title="Prevent concern screening", page_icon=":material/shield:",
+HERE = Path(__file__).resolve().parent
+
+# The icon is a file of ours: a ":material/...:" icon makes every browser fetch it from fonts.gstatic.com.
+st.set_page_config(page_title="Prevent concern screening", page_icon=str(HERE / "static" / "shield.svg"),
                    layout="centered", initial_sidebar_state="auto")  # open on desktop; on a phone it
 # would cover the question, and the banner at the top of every page carries both numbers instead
+
+
+def _no_external_ip() -> None:
+    """Streamlit asks checkip.amazonaws.com for this machine's address whenever a page from another
+    origin opens a websocket (before refusing it); this service never calls out, so there is none."""
+    return None
+
+
+net_util.get_external_ip = _no_external_ip  # from the first page run on; see README "Deployment defaults"
 
 from screening import RuleSet  # noqa: E402  (set_page_config must come first)
 from ui import contacts  # noqa: E402
 from ui.nav import FAILED  # noqa: E402
 from ui.state import get_ruleset  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
 log = logging.getLogger("screening.app")
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import io
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from pypdf import PdfReader
 
 import screening
+from screening import summary
+from screening.record import ScreeningRecord
+from ui.downloads import LINGER_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = screening.load(ROOT / "rules")
@@ -17,6 +25,29 @@ YES = {"justifies_violence"}
 
 
 AXE = Axe()
+
+
+def only_the_apps_own_origin(context: BrowserContext, app_url: str) -> list[str]:
+    """Cut the context off from everything but the app (as with no network); returns what it asked for."""
+    foreign: list[str] = []
+
+    def route(r: Route) -> None:
+        if r.request.url == app_url or r.request.url.startswith(app_url + "/"):
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    return foreign
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_requests(context: BrowserContext, app_url: str) -> Iterator[None]:
+    """Every browser test here: no font, icon or anything else is fetched from another host."""
+    foreign = only_the_apps_own_origin(context, app_url)
+    yield
+    assert foreign == [], f"the page asked other hosts: {foreign}"
 
 
 def assert_accessible(page: Page, where: str) -> None:
@@ -86,3 +117,49 @@ def test_complete_a_screening_and_download_the_pdf(page: Page, app_url: str) -> 
     text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(data)).pages)
     assert outcome.title in " ".join(text.split())
     assert "attack on a group of people was deserved" in " ".join(text.split())
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return int(r.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
+
+
+def _export() -> bytes:
+    answers = {"justifies_violence": "yes", "isolated": "yes"}
+    record = ScreeningRecord(answers=answers, screener_role="Housing officer",
+                             noticed_what="Said an attack on a group of people was deserved.")
+    return summary.to_json(RULES, screening.evaluate(RULES, answers), record).encode()
+
+
+def _download_pdf(page: Page) -> str:
+    """Press the review page's download button; the file arrives whole; returns its /media/ URL."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download this summary (PDF)").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    return download.value.url
+
+
+def test_downloads_do_not_stay_on_the_server(browser: Browser, app_url: str) -> None:
+    """A made file can be fetched only for LINGER_SECONDS: gone with the browser still open, made
+    again by a second press, and gone after the browser closes (its session ends)."""
+    context = browser.new_context(accept_downloads=True)
+    foreign = only_the_apps_own_origin(context, app_url)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{app_url}/review")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "screening.json", "mimeType": "application/json", "buffer": _export()}])
+    first = _download_pdf(page)
+    assert first.startswith(f"{app_url}/media/"), first
+    assert _status(first) == 200  # the URL is the file, fetchable by anyone who has it, for now
+    time.sleep(LINGER_SECONDS + 2)
+    assert _status(first) == 404, "still on the server with the browser open"
+    second = _download_pdf(page)  # pressing again makes it again
+    assert _status(second) == 200
+    context.close()
+    time.sleep(LINGER_SECONDS + 2)
+    assert _status(second) == 404, "still on the server after the browser closed"
+    assert foreign == []

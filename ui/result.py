@@ -14,6 +14,7 @@ from screening.ruleset import Category
 
 from . import nav
 from .contacts import tel
+from .downloads import download_button
 from .state import Journey
 from .widgets import back_button, error_summary
 
@@ -160,15 +161,15 @@ def _departure(ruleset: RuleSet, j: Journey, assessment: Assessment) -> None:
 
 
 def _downloads(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord) -> None:
-    """Markdown, PDF and JSON; each file is made only when its button is pressed."""
+    """Markdown, PDF and JSON; each file is made only when its button is pressed (ui/downloads.py)."""
     st.header("Save or share this summary")
     st.markdown("Share the summary with the Prevent Lead or your manager by your council's secure route.")
     stem = f"prevent-screening-{(record.completed_at or record.started_at)[:10]}"
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Download PDF", lambda: summ.to_pdf(ruleset, assessment, record),
-                       file_name=f"{stem}.pdf", mime="application/pdf", key="dl.pdf",
-                       icon=":material/picture_as_pdf:", on_click="ignore")
-    c2.download_button("Download Markdown", lambda: summ.to_markdown(ruleset, assessment, record),
-                       file_name=f"{stem}.md", mime="text/markdown", key="dl.md", on_click="ignore")
-    c3.download_button("Download JSON", lambda: summ.to_json(ruleset, assessment, record),
-                       file_name=f"{stem}.json", mime="application/json", key="dl.json", on_click="ignore")
+    download_button("Download PDF", lambda: summ.to_pdf(ruleset, assessment, record),
+                    file_name=f"{stem}.pdf", mime="application/pdf", key="dl.pdf",
+                    icon=":material/picture_as_pdf:", where=c1)
+    download_button("Download Markdown", lambda: summ.to_markdown(ruleset, assessment, record),
+                    file_name=f"{stem}.md", mime="text/markdown", key="dl.md", where=c2)
+    download_button("Download JSON", lambda: summ.to_json(ruleset, assessment, record),
+                    file_name=f"{stem}.json", mime="application/json", key="dl.json", where=c3)

@@ -21,6 +21,7 @@ from screening import Problem, RuleSet, ScreeningError
 from screening import summary as summ
 from screening.engine import Assessment
 from screening.opening import OpenedScreening
+from ui.downloads import download_button
 from ui.state import get_ruleset
 
 
@@ -116,9 +117,8 @@ def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
     if r.changed or r.steps_changed:
         with st.expander("The replay under today's rules", expanded=True):
             st.markdown(trace_markdown(ruleset, r.assessment))
-    st.download_button("Download this summary (PDF)",
-                       data=summ.narrative_pdf(n),
-                       file_name="screening-summary.pdf", mime="application/pdf", key="review.pdf")
+    download_button("Download this summary (PDF)", lambda: summ.narrative_pdf(n),
+                    file_name="screening-summary.pdf", mime="application/pdf", key="review.pdf")
 
 
 def main() -> None:
