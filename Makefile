@@ -1,11 +1,12 @@
 # The two commands: `make run` (start the app on 127.0.0.1) and `make test` (the whole suite).
-# Both create the virtual environment from nothing on a fresh machine.
+# Both create the virtual environment from nothing on a fresh machine; `make test` also installs
+# Debian's chromium for the browser tests when it is missing.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench clean chromium
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +23,19 @@ lint: $(VENV)/.installed
 	$(PY) -m mypy screening ui app.py
 	$(PY) -m screening lint
 
-test: lint
+test: chromium lint
 	$(PY) -m pytest -q
+
+# The browser tests drive Debian's chromium (never `playwright install`): apt-get it when it is
+# missing, through sudo unless already root.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  command -v apt-get >/dev/null 2>&1 || { echo "make test needs chromium: install it with your package manager" >&2; exit 1; }; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is still missing after apt-get" >&2; exit 1; }
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py

@@ -5,6 +5,7 @@ made downloads leave Streamlit's media store soon after they are made."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -269,3 +270,56 @@ def test_a_made_download_leaves_the_media_store(monkeypatch: pytest.MonkeyPatch)
 def test_forget_without_a_runtime_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(downloads.runtime, "exists", lambda: False)
     assert downloads.forget(b"x", "text/plain", "x.txt") is False
+
+
+MAKE = shutil.which("make")
+
+
+def _make_chromium(tmp_path: Path, *, root: bool, has_chromium: bool) -> tuple[int, str, str]:
+    """``make chromium`` on a PATH holding only stand-ins for id, sudo, apt-get (and chromium): what
+    runs, as it would on a fresh Debian machine. The stand-in apt-get 'installs' chromium."""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    log = tmp_path / "log"
+
+    def script(name: str, body: str) -> None:
+        (bin_ / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_ / name).chmod(0o755)
+
+    os.symlink(shutil.which("env") or "/usr/bin/env", bin_ / "env")
+    script("id", f"echo {0 if root else 1000}")
+    script("sudo", f'echo "sudo $*" >> {log}; exec "$@"')
+    script("apt-get", f'echo "apt-get $*" >> {log}; '
+                      f'if [ "$1" = install ]; then printf "#!/bin/sh\\n" > {bin_}/chromium; '
+                      f"{shutil.which('chmod')} 755 {bin_}/chromium; fi")
+    if has_chromium:
+        script("chromium", "true")
+    assert MAKE is not None, "make test needs make"
+    done = subprocess.run([MAKE, "--no-print-directory", "-C", str(ROOT), "chromium"], capture_output=True,
+                          text=True, env={"PATH": str(bin_), "HOME": str(tmp_path)}, timeout=60)
+    return done.returncode, log.read_text() if log.exists() else "", done.stdout + done.stderr
+
+
+def test_make_test_installs_chromium_when_missing(tmp_path: Path) -> None:
+    code, log, out = _make_chromium(tmp_path, root=True, has_chromium=False)
+    assert code == 0, out
+    assert log.splitlines() == ["apt-get update -qq", "apt-get install -y -qq chromium"]
+
+
+def test_make_test_uses_sudo_when_not_root(tmp_path: Path) -> None:
+    code, log, out = _make_chromium(tmp_path, root=False, has_chromium=False)
+    assert code == 0, out
+    assert log.splitlines()[0].startswith("sudo env DEBIAN_FRONTEND=noninteractive apt-get update")
+    assert "apt-get install -y -qq chromium" in log
+
+
+def test_make_test_leaves_an_installed_chromium_alone(tmp_path: Path) -> None:
+    code, log, out = _make_chromium(tmp_path, root=False, has_chromium=True)
+    assert (code, log) == (0, ""), out
+
+
+def test_make_test_runs_the_chromium_step_and_ci_calls_make_test() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    test_rule = next(line for line in makefile.splitlines() if line.startswith("test:"))
+    assert "chromium" in test_rule.split(":", 1)[1].split()
+    assert (ROOT / ".ci" / "run").read_text().rstrip().endswith("make test")
