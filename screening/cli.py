@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from .engine import Assessment, evaluate, normalise_answers
 from .errors import AnswersError, Problem, ScreeningError, Severity, problem
 from .loading import default_rules_dir, load
+from .register import record_loaded
 from .ruleset import RuleSet
 from .yamlio import read_yaml, strip_lines
 
@@ -100,6 +101,7 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ScreeningError as e:
         _print_problems(e.problems, err)
         return 2
+    record_loaded(ruleset)  # rules used to route are published: keep them in the register
     try:
         answers, lines = read_answers(answers_path)
         normalise_answers(ruleset, answers, str(answers_path), lines)
@@ -121,6 +123,42 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return run_tests(_rules_arg(args.rules), out)
 
 
+def cmd_register(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """List the register of published rule sets, or add one (checked first, like lint)."""
+    from . import register
+
+    if args.action == "add":
+        ruleset = load(_rules_arg(args.rules))  # a rule set that fails its checks is never published
+        held = register.find(ruleset.sha256, args.register)
+        entry = register.record(ruleset, args.register)
+        if entry is None:
+            print(f"{ruleset.main_path}: changed while it was being read; run this again", file=err)
+            return 2
+        said = "already held" if held else "recorded"
+        print(f"{said}: {entry.id} version {entry.version}, sha256 {entry.sha256}, published "
+              f"{entry.published_at}, in {register.register_dir(args.register)}", file=out)
+        return 0
+    held_entries = register.entries(args.register)
+    if not held_entries:
+        print(f"the register {register.register_dir(args.register)} holds no rule sets yet", file=out)
+    for e in held_entries:
+        print(f"{e.published_at}  {e.id}  version {e.version}  sha256 {e.sha256}", file=out)
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Check the export key settings; exit 2 (EX014, EX015) when they cannot be used."""
+    from .export import export_keys
+
+    keys = export_keys()
+    if not keys:
+        print("no export key set: exports carry a plain sha256 checksum, which anyone can recompute",
+              file=out)
+    for i, k in enumerate(keys):
+        print(f"{'seals and verifies' if i == 0 else 'verifies only'}: {k.label} (key id {k.id})", file=out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m screening",
                                 description="Prevent concern screening: rule files and the engine.")
@@ -140,6 +178,17 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Run the YAML scenarios. Exit 0 all pass, 1 a failure, 2 bad files.")
     test.add_argument("rules", nargs="?", help="rules folder (default: rules/)")
     test.set_defaults(func=cmd_test)
+    reg = sub.add_parser("register", help="the register of published rule sets (list, add)",
+                         description="list: every rule set this installation has published. add [RULES]: "
+                         "check a rule set and record it. Exit 2 on bad input or a damaged register.")
+    reg.add_argument("action", choices=("list", "add"))
+    reg.add_argument("rules", nargs="?", help="with add: rules folder (default: rules/)")
+    reg.add_argument("--register", help="register folder (default: $SCREENING_REGISTER or data/register)")
+    reg.set_defaults(func=cmd_register)
+    keys = sub.add_parser("keys", help="check the export key settings",
+                          description="Show which export key seals and which still verify (labels and "
+                          "key ids, never the keys). Exit 2 when a key is too short or unreadable.")
+    keys.set_defaults(func=cmd_keys)
     return p
 
 

@@ -236,18 +236,43 @@ CATALOGUE: dict[str, Entry] = {
               "open it in the council's tool, or ask your administrator to set the council's export "
               "key (SCREENING_EXPORT_KEY)"),
         Entry("EX009", "Screening file sealed with another key",
-              "this file is sealed with a different export key from this tool's (another council's "
-              "tool, or a key that has since been replaced), so it cannot be shown to be genuine "
+              "this file is sealed with export key {key_id}, which this tool does not hold (another "
+              "council's tool, or a key retired from this one), so it cannot be shown to be genuine "
               "and unchanged",
-              "open it in the tool that made it, or ask the worker to export the screening again here"),
+              "open it in the tool that made it, or ask the worker to export the screening again "
+              "here; an administrator who still has the retired key can add it back to "
+              "SCREENING_EXPORT_KEYS after the newest"),
         Entry("EX010", "Copies in the screening file disagree",
               "the file's copies of {what} disagree: {reason}",
               "the file is damaged or was edited; ask the worker for the original export"),
         Entry("EX011", "Stored result is not what its rules give",
-              "the file was made with today's rules ({ruleset}), which always give the same result "
+              "the file was made with {which} ({ruleset}), which always give the same result "
               "for the same answers, but its stored result differs: {reason}",
               "the file was edited after it was made; ask the worker for the original export, and "
               "if that is refused too, tell the product team"),
+        Entry("EX012", "Rules that made the file are not on record",
+              "cannot verify: this installation has no record of the rule set it names ({ruleset}), "
+              "so the stored result cannot be checked against the rules that made it",
+              "read the stored result as the file's own claim; the replay under today's rules is "
+              "checked. To verify it, open the file in the installation that made it, or add that "
+              "rule set's files here with: python -m screening register add RULES",
+              Severity.WARNING),
+        Entry("EX013", "Rule set on record cannot be used",
+              "this installation's register holds rule set {ruleset}, but it cannot be used: {reason}",
+              "restore the register folder (SCREENING_REGISTER, default data/register) from a backup, "
+              "or add the rule set again from its original files: python -m screening register add RULES"),
+        Entry("EX014", "Export key too short",
+              "the export key {which} is {length} bytes long; a key must be at least {minimum} bytes",
+              "ask your administrator to set a random key of at least {minimum} characters, for "
+              "example from: python -c \"import secrets; print(secrets.token_urlsafe(32))\""),
+        Entry("EX015", "Export key setting cannot be read",
+              "the export key setting {setting} cannot be read: {reason}",
+              "write SCREENING_EXPORT_KEYS as label:key pairs separated by commas, newest first "
+              "(for example 2026:NEWKEY,2025:OLDKEY), or set only SCREENING_EXPORT_KEY (see the README)"),
+        Entry("EX016", "Unexpected content in the screening file",
+              "{where} holds '{key}', which is not part of a screening export",
+              "open the file exactly as it was exported; a file with added content cannot be relied on "
+              "as the record"),
     )
 }
 

@@ -1,13 +1,16 @@
-"""The checks an opened export must pass beyond its seal: every copy agrees, and the stored result
-is what its own rules give.
+"""The checks an opened export must pass beyond its seal: nothing added, every copy agrees, and the
+stored result is what its own rules give.
+
+Every fixed-format object may hold only its own names (:data:`screening.export.FIELDS`, EX016).
 
 Whatever the seal, the contents are cross-checked (EX010): the top-level ``answers``, the record's
 answers and the stored result's answers must agree (an answer missing from the record is
 ``unknown``), so must the top-level and the record's dates, the ``ruleset`` block must name the same rules
-as the stored result, and the stored trace must fit its own answers.  When the file's rule-set hash
-is today's, the answers are evaluated again and the stored outcome, fired rules, steps and trace
-must be exactly what the rules give (EX011): the engine is deterministic, so a difference means the
-file was edited.  Used by :func:`screening.opening.read_export`.
+as the stored result, and the stored trace must fit its own answers.  When the rules that made the
+file are at hand (today's, or held in the register of published rule sets), the answers are
+evaluated again and the stored outcome, fired rules, steps and trace must be exactly what those
+rules give (EX011): the engine is deterministic, so a difference means the file was edited.  Used
+by :func:`screening.opening.read_export`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from .engine import Assessment, evaluate
 from .errors import AnswersError, ScreeningError, problem
+from .export import FIELDS
 from .record import ScreeningRecord
 from .ruleset import RuleSet
 
@@ -43,6 +47,30 @@ def _say(value: str | None) -> str:
 
 def _names(ids: Sequence[str]) -> str:
     return ", ".join(f"'{i}'" for i in ids) or "none"
+
+
+def _place(path: tuple[str | int, ...]) -> str:
+    if not path:
+        return "the top level of the file"
+    return "the block " + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def extra_fields(body: dict[str, Any]) -> None:
+    """Refuse any name a fixed-format object of an export never has (EX016), at any depth."""
+    stack: list[tuple[tuple[str | int, ...], str, Any]] = [((), "", body)]
+    while stack:
+        path, pattern, node = stack.pop()
+        if isinstance(node, list):
+            item = f"{pattern}.*".lstrip(".")
+            stack.extend(((*path, i), item, v) for i, v in enumerate(node))
+            continue
+        allowed = FIELDS.get(pattern)
+        if allowed is None or not isinstance(node, dict):
+            continue  # free-form (ids as names), or not an object: the typed checks say what is wrong
+        for k, v in node.items():
+            if k not in allowed:
+                raise refuse("EX016", where=_place(path), key=short(k))
+            stack.append(((*path, k), f"{pattern}.{k}".lstrip("."), v))
 
 
 def cross_check(body: dict[str, Any], answers: dict[str, str], record: ScreeningRecord,
@@ -95,10 +123,14 @@ def cross_check(body: dict[str, Any], answers: dict[str, str], record: Screening
 
 
 def same_rules_check(ruleset: RuleSet, answers: dict[str, str], record: ScreeningRecord,
-                     a: Assessment) -> Assessment:
-    """Made with today's rules: the stored result must be exactly what they give (EX011)."""
+                     a: Assessment, which: str = "today's rules") -> Assessment:
+    """Made with ``ruleset``: the stored result must be exactly what it gives (EX011).
+
+    ``which`` says where those rules came from (today's, or the register) for the message.
+    """
     def wrong(reason: str) -> ScreeningError:
-        return refuse("EX011", ruleset=f"{ruleset.id} version {ruleset.version}", reason=reason)
+        return refuse("EX011", which=which, ruleset=f"{ruleset.id} version {ruleset.version}",
+                      reason=reason)
 
     outcomes = {o.id for o in ruleset.outcomes}
     rules = {r.id for r in ruleset.rules}

@@ -1,9 +1,16 @@
 """Opening an uploaded export: reading it safely, verifying its seal, and replaying it today.
 
 :func:`read_export` parses the file (see :mod:`screening.export` for the format and the seal),
-checks the seal and the contents (:mod:`screening.export_checks`), and evaluates the stored answers
-again under today's rules, so a supervisor sees both what the worker was told and what the rules
-say now (:class:`Replay`).
+checks the seal and the contents (:mod:`screening.export_checks`), verifies the stored result under
+the rules that made it, and evaluates the stored answers again under today's rules, so a supervisor
+sees both what the worker was told and what the rules say now (:class:`Replay`).
+
+The rules that made the file are today's, or are fetched from this installation's register of
+published rule sets (:mod:`screening.register`) by the hash the file names; either way the stored
+result must be exactly what they give (EX011), so a lowered outcome with another rule set's hash is
+refused as altered.  When the register has no record of that hash the stored result cannot be
+checked: the file opens with an EX012 note ("cannot verify"), and the page must never present the
+difference as a change in the rules.
 
 Malformed input is refused with an EX code, never a traceback: over :data:`MAX_BYTES`, not UTF-8,
 not JSON, nested deeper than :data:`MAX_DEPTH`, a number too long or not finite, a repeated key, or
@@ -16,15 +23,17 @@ import hmac
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .engine import Assessment, CouldBecome, Evidence, FiredRule, evaluate
-from .errors import AnswersError, ScreeningError
-from .export import FORMAT, FORMAT_VERSION, KEYED, PLAIN, export_key, integrity, key_id, keyed_integrity
-from .export_checks import cross_check, refuse, same_rules_check, short
+from .errors import AnswersError, Problem, ScreeningError, problem
+from .export import FORMAT, FORMAT_VERSION, KEYED, PLAIN, ExportKey, export_keys, integrity, keyed_integrity
+from .export_checks import cross_check, extra_fields, refuse, same_rules_check, short
 from .record import READING_FILE, ScreeningRecord
+from .register import load_registered
 from .ruleset import ANSWERS, RuleSet
 
 MAX_BYTES = 2_000_000  # a real export is a few kilobytes; refuse anything absurd before parsing
@@ -51,7 +60,12 @@ class OpenedScreening:
     """A verified export: the record, the trace as made, its provenance, and today's replay.
 
     ``keyed`` is True when the file's seal was checked with the council's export key (it was made by
-    a tool holding the key); False means a plain SHA-256 that anyone can recompute.
+    a tool holding the key); False means a plain SHA-256 that anyone can recompute.  ``key_label``
+    names that key and ``older_key`` says it is not the newest (it verifies but no longer seals).
+
+    ``made_with`` is the rule set that made the file (today's, or from the register), under which
+    the stored result was verified; None when this installation has no record of it, and then
+    ``unverified`` holds the EX012 note the page must show instead of any "the rules changed".
     """
 
     record: ScreeningRecord
@@ -65,6 +79,10 @@ class OpenedScreening:
     exported_at: str
     replay: Replay
     keyed: bool = False
+    key_label: str = ""
+    older_key: bool = False
+    made_with: RuleSet | None = None
+    unverified: Problem | None = None
 
 
 def _unreadable(reason: str) -> ScreeningError:
@@ -141,8 +159,9 @@ def _parse(data: bytes) -> dict[str, Any]:
     return body
 
 
-def _verify(body: dict[str, Any]) -> bool:
-    """Check the format version and the seal; True when the seal was checked with the export key."""
+def _verify(body: dict[str, Any], keys: tuple[ExportKey, ...]) -> tuple[ExportKey | None, bool]:
+    """Check the format version and the seal; the key it was checked with (None for plain sha256)
+    and whether that key is an older one (still verifying, no longer sealing)."""
     found = body.get("format_version")
     if type(found) is not int or found != FORMAT_VERSION:  # not True or 1.0, which equal 1
         raise refuse("EX004", found=short(found), expected=FORMAT_VERSION)
@@ -150,20 +169,23 @@ def _verify(body: dict[str, Any]) -> bool:
     if (not isinstance(sealed, dict) or sealed.get("algorithm") not in (PLAIN, KEYED)
             or not isinstance(sealed.get("value"), str)):
         raise refuse("EX002", reason="it has no integrity check")
-    key = export_key()
+    key: ExportKey | None = None
     if sealed["algorithm"] == PLAIN:
-        if key is not None:
+        if keys:
             raise refuse("EX007")
+        if "key_id" in sealed:
+            raise refuse("EX016", where="the block integrity", key="key_id")
         expected = integrity(body)
     else:
-        if key is None:
+        if not keys:
             raise refuse("EX008")
-        if sealed.get("key_id") != key_id(key):
-            raise refuse("EX009")
-        expected = keyed_integrity(body, key)
+        key = next((k for k in keys if k.id == sealed.get("key_id")), None)
+        if key is None:
+            raise refuse("EX009", key_id=short(sealed.get("key_id"), 20))
+        expected = keyed_integrity(body, key.secret)
     if not hmac.compare_digest(sealed["value"].encode("utf-8"), expected.encode("utf-8")):
         raise refuse("EX003")
-    return key is not None
+    return key, key is not None and key != keys[0]
 
 
 def _invalid(where: str, reason: str) -> ScreeningError:
@@ -233,19 +255,36 @@ def _answers(body: dict[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in answers.items()}
 
 
-def read_export(data: bytes, ruleset: RuleSet) -> OpenedScreening:
-    """Parse and verify an export, then replay its answers under ``ruleset`` (today's rules).
+def _made_with(ruleset: RuleSet, made: dict[str, Any],
+               register: str | Path | None) -> tuple[RuleSet | None, Problem | None]:
+    """The rules that made the file: today's, or the register's copy; else the EX012 note."""
+    if made["sha256"] == ruleset.sha256:
+        return ruleset, None
+    held = load_registered(made["sha256"], register)
+    if held is not None:
+        return held, None
+    return None, problem("EX012", ruleset=f"{short(made['id'])} version {short(made['version'])}, "
+                                          f"sha256 {short(made['sha256'], 12)}")
 
-    Raises :class:`ScreeningError` with an EX code for a file that cannot be read (EX001: not UTF-8,
-    not JSON, too deep, too-long numbers, repeated names, lone surrogates), a file that is not an
-    export or is too large (EX002), a changed file (EX003), another format version (EX004), invalid
-    contents (EX005), answers that do not fit the rules they claim (EX006), a plain checksum when an
-    export key is set (EX007), a keyed seal when none is set (EX008) or another key (EX009), copies
-    in the file that disagree (EX010), or a stored result that its own (today's) rules do not give
-    (EX011).
+
+def read_export(data: bytes, ruleset: RuleSet, register: str | Path | None = None) -> OpenedScreening:
+    """Parse and verify an export, check it under the rules that made it, replay it under ``ruleset``.
+
+    ``register`` is the register of published rule sets (default: ``$SCREENING_REGISTER`` or
+    ``data/register``).  Raises :class:`ScreeningError` with an EX code for a file that cannot be
+    read (EX001: not UTF-8, not JSON, too deep, too-long numbers, repeated names, lone surrogates),
+    a file that is not an export or is too large (EX002), a changed file (EX003), another format
+    version (EX004), invalid contents (EX005), answers that do not fit the rules they claim (EX006),
+    a plain checksum when an export key is set (EX007), a keyed seal when none is set (EX008) or a
+    key this tool does not hold (EX009), copies in the file that disagree (EX010), a stored result
+    its own rules do not give (EX011), a damaged register entry for those rules (EX013), a bad
+    export key setting (EX014, EX015) or a name no export has (EX016).  A file whose rules the
+    register does not hold opens with ``unverified`` set (EX012).
     """
+    keys = export_keys()  # a bad key setting is refused before any file is read
     body = _parse(data)
-    keyed = _verify(body)
+    key, older = _verify(body, keys)
+    extra_fields(body)
     record = _record(body)
     answers = _answers(body)
     stored = body.get("assessment")
@@ -260,13 +299,19 @@ def read_export(data: bytes, ruleset: RuleSet) -> OpenedScreening:
     if not isinstance(exported_at, str):
         raise _invalid("exported_at", "it is not a date and time")
     same = made["sha256"] == ruleset.sha256
+    made_with, unverified = _made_with(ruleset, made, register)
+    if made_with is not None:
+        then_known = set(made_with.indicator_ids())
+        extra = [k for k in answers if k not in then_known]
+        if extra:
+            raise refuse("EX006", ruleset=short(made["id"]),
+                          reason=f"'{short(extra[0])}' is not one of its questions")
+        then = same_rules_check(made_with, answers, record, stored_assessment,
+                                "today's rules" if same else "rules held in this installation's register")
     known = set(ruleset.indicator_ids())
     dropped = tuple(k for k in answers if k not in known)
-    if same and dropped:
-        raise refuse("EX006", ruleset=made["id"],
-                      reason=f"'{dropped[0]}' is not one of its questions")
     if same:
-        now = same_rules_check(ruleset, answers, record, stored_assessment)
+        now = then
     else:
         try:
             now = evaluate(ruleset, {k: v for k, v in answers.items() if k in known})
@@ -280,4 +325,5 @@ def read_export(data: bytes, ruleset: RuleSet) -> OpenedScreening:
     return OpenedScreening(
         record=record, answers=answers, stored=stored, stored_assessment=stored_assessment,
         made_with_id=made["id"], made_with_version=made["version"], made_with_sha256=made["sha256"],
-        same_rules=same, exported_at=exported_at, replay=replay, keyed=keyed)
+        same_rules=same, exported_at=exported_at, replay=replay, keyed=key is not None,
+        key_label=key.label if key else "", older_key=older, made_with=made_with, unverified=unverified)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -26,6 +27,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
                     "(CI installs it). Never `playwright install`.")
     return {**browser_type_launch_args, "executable_path": exe,
             "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Loading rules records them in the register (screening.register): never the installation's own."""
+    old = os.environ.get("SCREENING_REGISTER")
+    os.environ["SCREENING_REGISTER"] = str(tmp_path_factory.mktemp("register"))
+    yield
+    if old is None:
+        os.environ.pop("SCREENING_REGISTER", None)
+    else:
+        os.environ["SCREENING_REGISTER"] = old
 
 
 def _free_port() -> int:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rulefiles import copy_rules, new_version, shipped_version
 
-from screening import ScreeningError, evaluate, load, summary
-from screening.export import KEY_ENV, canonical, integrity, keyed_integrity
+from screening import ScreeningError, evaluate, load, register, summary
+from screening.export import KEY_ENV, KEYS_ENV, canonical, integrity, key_id, keyed_integrity
 from screening.opening import MAX_BYTES
 from screening.record import Departure, ScreeningRecord
 
@@ -29,8 +29,10 @@ def rs():
 
 
 @pytest.fixture(autouse=True)
-def no_key(monkeypatch):
+def no_key(monkeypatch, tmp_path):
     monkeypatch.delenv(KEY_ENV, raising=False)
+    monkeypatch.delenv(KEYS_ENV, raising=False)
+    monkeypatch.setenv("SCREENING_REGISTER", str(tmp_path / "register"))  # never the real one
 
 
 def make(rs, answers=ANSWERS, **kw):
@@ -396,15 +398,24 @@ def test_stored_result_that_does_not_fit_its_own_answers_is_refused_under_any_ru
     assert code == "EX010" and "none decided the recommendation" in message
 
 
-def test_stored_result_under_other_rules_is_shown_as_made(rs):
-    """Rules we do not have cannot be re-run: a self-consistent trace is replayed, not refused."""
+def test_stored_result_under_rules_not_on_record_opens_as_cannot_verify(rs, tmp_path):
+    """Rules we do not hold cannot be re-run: a self-consistent trace opens, marked unverified."""
     def other(b):
         _other_rules_hash(b)
         _swap_outcome(b, "contact_prevent_lead")
-    opened = summary.read_export(_resealed(rs, other), rs)
-    assert not opened.same_rules and opened.replay.changed
+    opened = summary.read_export(_resealed(rs, other), rs, register=tmp_path / "empty")
+    assert not opened.same_rules and opened.made_with is None
+    note = opened.unverified
+    assert note is not None and note.code == "EX012"
+    assert note.message.startswith("cannot verify: this installation has no record of the rule set it names")
+    assert "sha256 ffffffffffff" in note.message
     assert opened.replay.stored_outcome == "contact_prevent_lead"
     assert opened.replay.outcome == "prevent_lead_advice"
+
+
+def test_todays_rules_need_no_register_and_are_verified(rs, tmp_path):
+    opened = summary.read_export(export(rs).encode(), rs, register=tmp_path / "empty")
+    assert opened.made_with is rs and opened.unverified is None
 
 
 # --- made with today's rules: the stored result must be what they give (EX011) ---------------------
@@ -505,7 +516,8 @@ def test_file_sealed_with_another_key_is_refused(rs, monkeypatch):
     monkeypatch.setenv(KEY_ENV, KEY)
     code, message = refused(rs, text.encode())
     assert code == "EX009"
-    assert "sealed with a different export key from this tool's" in message
+    other = key_id(b"another-councils-key-fedcba9876543210")
+    assert f"sealed with export key {other}, which this tool does not hold" in message
 
 
 def test_keyed_file_is_refused_when_no_key_is_set(rs, monkeypatch):
@@ -515,3 +527,196 @@ def test_keyed_file_is_refused_when_no_key_is_set(rs, monkeypatch):
     code, message = refused(rs, text.encode())
     assert code == "EX008"
     assert "sealed with an export key, but this tool has no export key set up" in message
+
+
+# --- the rules a file was made with, from the register of published rule sets --------------------
+
+def _strong_us_and_them(tmp_path):
+    """Rules under which 'us and them' talk is a stronger sign (a different rule set and hash)."""
+    return load(copy_rules(tmp_path / "strong", {
+        "extremist_material, recruits_others]": "extremist_material, recruits_others, us_and_them]",
+        **new_version()}))
+
+
+def _claim_rules(b, other):
+    """Say the file was made with ``other`` (id, version and hash in both copies)."""
+    for block in (b["ruleset"], b["assessment"]["ruleset"]):
+        block.update(id=other.id, version=other.version, sha256=other.sha256)
+
+
+def test_forged_lower_outcome_naming_another_registered_rule_set_is_refused_as_altered(rs, tmp_path):
+    """The issue's forgery, no key: lower the stored outcome and name other rules. Never 'rules changed'."""
+    strong = _strong_us_and_them(tmp_path)
+    register.record(strong)
+
+    def forge(b):
+        _claim_rules(b, strong)
+        _swap_outcome(b, "consider_safeguarding")
+    code, message = refused(rs, _resealed(rs, forge))
+    assert code == "EX011", message
+    assert message.startswith("the file was made with rules held in this installation's register "
+                              f"(rochford_prevent_screening version {strong.version})")
+    assert "the file says the recommendation was 'consider_safeguarding', but these answers give" in message
+
+
+def test_forged_hash_alone_is_refused_under_the_registered_rules(rs, tmp_path):
+    """Only the hash changed: the registered rules give another result, so the file was altered."""
+    strong = _strong_us_and_them(tmp_path)
+    register.record(strong)
+    code, message = refused(rs, _resealed(rs, lambda b: _claim_rules(b, strong)))
+    assert code == "EX011" and "but these answers give 'contact_prevent_lead'" in message
+
+
+def test_forged_lower_outcome_naming_an_unregistered_rule_set_cannot_be_verified(rs, tmp_path):
+    strong = _strong_us_and_them(tmp_path)  # loaded, never recorded
+
+    def forge(b):
+        _claim_rules(b, strong)
+        _swap_outcome(b, "consider_safeguarding")
+    opened = summary.read_export(_resealed(rs, forge), rs)
+    assert opened.made_with is None and opened.unverified is not None
+    assert opened.unverified.code == "EX012" and opened.unverified.severity.value == "warning"
+    assert f"({rs.id} version {strong.version}, sha256 {strong.sha256[:12]}...)" in opened.unverified.message
+    assert opened.replay.outcome == "prevent_lead_advice"  # today's replay is still checked
+
+
+def test_a_genuine_file_made_with_registered_older_rules_is_verified_under_them(rs, tmp_path):
+    strong = _strong_us_and_them(tmp_path)
+    register.record(strong)
+    rec, a = make(strong)
+    text = summary.to_json(strong, a, rec)
+    opened = summary.read_export(text.encode(), rs)
+    assert opened.unverified is None and opened.made_with is not None
+    assert opened.made_with.sha256 == strong.sha256 and not opened.same_rules
+    assert opened.replay.stored_outcome == "contact_prevent_lead"
+    assert opened.replay.changed and opened.replay.outcome == "prevent_lead_advice"
+    # and the same file, lowered, is refused under those registered rules
+    body = json.loads(text)
+    _swap_outcome(body, "prevent_lead_advice")
+    body["integrity"]["value"] = integrity(body)
+    code, _ = refused(rs, canonical(body))
+    assert code == "EX011"
+
+
+def test_answers_unknown_to_the_registered_rules_are_refused(rs, tmp_path):
+    strong = _strong_us_and_them(tmp_path)
+    register.record(strong)
+
+    def add(b):
+        _claim_rules(b, strong)
+        for answers in (b["answers"], b["record"]["answers"], b["assessment"]["answers"]):
+            answers["made_up"] = "no"
+    code, message = refused(rs, _resealed(rs, add))
+    assert code == "EX006" and "'made_up' is not one of its questions" in message
+
+
+def test_a_damaged_register_entry_refuses_the_file_it_would_vouch_for(rs, tmp_path):
+    strong = _strong_us_and_them(tmp_path)
+    entry = register.record(strong)
+    blob = register.register_dir() / "files" / entry.ruleset_file
+    blob.write_bytes(blob.read_bytes().replace(b"us_and_them]", b"us_and_them, closed_mindset]", 1))
+    code, message = refused(rs, _resealed(rs, lambda b: _claim_rules(b, strong)))
+    assert code == "EX013" and "one of its files was changed after it was recorded" in message
+
+
+# --- unknown names are refused (EX016) -----------------------------------------------------------
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda b: b.update(note="trust me"), "the top level of the file holds 'note'"),
+    (lambda b: b["ruleset"].update(approved=True), "the block ruleset holds 'approved'"),
+    (lambda b: b["assessment"].update(override="emergency"), "the block assessment holds 'override'"),
+    (lambda b: b["assessment"]["ruleset"].update(x=1), "the block assessment.ruleset holds 'x'"),
+    (lambda b: b["assessment"]["fired"][0].update(weight=3), "the block assessment.fired[0] holds 'weight'"),
+    (lambda b: b["assessment"]["fired"][0]["evidence"][0].update(note="x"),
+     "the block assessment.fired[0].evidence[0] holds 'note'"),
+    (lambda b: b["assessment"]["could_become"].update(x=1), "the block assessment.could_become holds 'x'"),
+    (lambda b: b["alternatives"][0].update(x=1), "the block alternatives[0] holds 'x'"),
+    (lambda b: b["alternatives"][0]["changes"][0].update(x=1),
+     "the block alternatives[0].changes[0] holds 'x'"),
+    (lambda b: b.update({"x" * 500: 1}), "holds '" + "x" * 40 + "...'"),
+])
+def test_unknown_names_are_refused(rs, change, words):
+    code, message = refused(rs, _resealed(rs, change))
+    assert code == "EX016", message
+    assert words in message and message.endswith("which is not part of a screening export")
+
+
+def test_unknown_names_in_the_integrity_block_are_refused(rs, monkeypatch):
+    """The integrity block is outside the seal, so nothing may ride along in it."""
+    body = json.loads(export(rs))
+    body["integrity"]["note"] = "genuine"
+    code, message = refused(rs, json.dumps(body).encode())
+    assert code == "EX016" and "the block integrity holds 'note'" in message
+    body = json.loads(export(rs))
+    body["integrity"]["key_id"] = "0" * 16  # a plain checksum has no key
+    code, message = refused(rs, json.dumps(body).encode())
+    assert code == "EX016" and "holds 'key_id'" in message
+    monkeypatch.setenv(KEY_ENV, KEY)
+    body = json.loads(export(rs))
+    body["integrity"]["extra"] = 1
+    code, _ = refused(rs, json.dumps(body).encode())
+    assert code == "EX016"
+
+
+# --- export keys: length, settings, rotation ------------------------------------------------------
+
+NEW, OLD = "n3w-council-key-" + "N" * 24, "0ld-council-key-" + "O" * 24
+
+
+def test_a_key_shorter_than_32_bytes_is_refused_to_export_and_open(rs, monkeypatch):
+    plain = export(rs)
+    monkeypatch.setenv(KEY_ENV, "x" * 31)
+    with pytest.raises(ScreeningError) as e:
+        export(rs)
+    assert code_of(e) == "EX014"
+    assert e.value.problems[0].message == ("the export key in SCREENING_EXPORT_KEY is 31 bytes long; a key "
+                                           "must be at least 32 bytes")
+    assert "x" * 31 not in str(e.value)
+    code, _ = refused(rs, plain.encode())
+    assert code == "EX014"
+    monkeypatch.setenv(KEY_ENV, "x" * 32)
+    assert json.loads(export(rs))["integrity"]["algorithm"] == "hmac-sha256"
+
+
+@pytest.mark.parametrize(("env", "words"), [
+    ({KEYS_ENV: "no-colon-here-" + "k" * 32}, "entry 1 is not written label:key"),
+    ({KEYS_ENV: f"new:{NEW},bad!:{OLD}"}, "the label of entry 2 is not"),
+    ({KEYS_ENV: f"a:{NEW},a:{OLD}"}, "the label 'a' is used twice"),
+    ({KEYS_ENV: f"a:{NEW},b:{NEW}"}, "'a' and 'b' are the same key"),
+    ({KEYS_ENV: f"a:{NEW}", KEY_ENV: OLD}, "both are set, so which key seals is unclear"),
+])
+def test_a_key_setting_that_cannot_be_read_is_refused(rs, monkeypatch, env, words):
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    with pytest.raises(ScreeningError) as e:
+        export(rs)
+    assert code_of(e) == "EX015" and words in e.value.problems[0].message
+    assert NEW not in str(e.value) and OLD not in str(e.value)
+
+
+def test_rotation_newest_seals_older_still_verify_retired_is_refused(rs, monkeypatch):
+    monkeypatch.setenv(KEY_ENV, OLD)
+    made_with_old = export(rs)  # before rotation: the single key
+    monkeypatch.delenv(KEY_ENV)
+    monkeypatch.setenv(KEYS_ENV, f"2026:{NEW}, 2025:{OLD}")
+    made_with_new = export(rs)
+    body = json.loads(made_with_new)
+    assert body["integrity"]["key_id"] == key_id(NEW.encode())
+    assert body["integrity"]["value"] == keyed_integrity(body, NEW.encode())
+    fresh = summary.read_export(made_with_new.encode(), rs)
+    assert fresh.keyed and fresh.key_label == "2026" and not fresh.older_key
+    older = summary.read_export(made_with_old.encode(), rs)
+    assert older.keyed and older.key_label == "2025" and older.older_key
+    monkeypatch.setenv(KEYS_ENV, f"2027:{'z' * 40}\n2026:{NEW}")  # 2025 retired
+    assert summary.read_export(made_with_new.encode(), rs).older_key
+    code, message = refused(rs, made_with_old.encode())
+    assert code == "EX009" and f"export key {key_id(OLD.encode())}, which this tool does not hold" in message
+    assert "a key retired from this one" in message
+
+
+def test_a_file_naming_a_held_key_but_sealed_with_another_is_changed(rs, monkeypatch):
+    monkeypatch.setenv(KEYS_ENV, f"2026:{NEW},2025:{OLD}")
+    body = json.loads(export(rs))
+    body["integrity"]["key_id"] = key_id(OLD.encode())
+    code, _ = refused(rs, json.dumps(body).encode())
+    assert code == "EX003"

@@ -9,8 +9,8 @@ import pytest
 from rulefiles import copy_rules, new_version
 from streamlit.testing.v1 import AppTest
 
-from screening import evaluate, load, summary
-from screening.export import KEY_ENV, canonical, integrity
+from screening import evaluate, load, register, summary
+from screening.export import KEY_ENV, KEYS_ENV, canonical, integrity
 from screening.record import Departure, ScreeningRecord
 
 PAGE = str(Path(__file__).resolve().parents[1] / "ui" / "review.py")
@@ -18,9 +18,11 @@ ANSWERS = {"us_and_them": "yes", "isolated": "yes", "trusted_adult": "yes"}
 
 
 @pytest.fixture(autouse=True)
-def shipped_rules(monkeypatch):
+def shipped_rules(monkeypatch, tmp_path):
     monkeypatch.delenv("SCREENING_RULES", raising=False)
     monkeypatch.delenv(KEY_ENV, raising=False)
+    monkeypatch.delenv(KEYS_ENV, raising=False)
+    monkeypatch.setenv(register.REGISTER_ENV, str(tmp_path / "register"))
 
 
 def export(departure: Departure | None = None, noticed: str = "Said [x](http://evil) <b>loud</b>") -> bytes:
@@ -36,6 +38,11 @@ def upload(data: bytes) -> AppTest:
     at.file_uploader(key="review.upload").set_value(("screening.json", data, "application/json")).run()
     assert not at.exception
     return at
+
+
+def plain(text: str) -> str:
+    """Markdown without its escapes, to compare with catalogue wording."""
+    return text.replace("\\", "")
 
 
 def all_markdown(at: AppTest) -> str:
@@ -142,6 +149,7 @@ def test_not_json_is_refused_without_a_traceback():
 
 def test_replay_under_changed_rules_is_highlighted(tmp_path, monkeypatch):
     data = export()
+    register.record(load())  # the rules it was made with are on record: a real change of rules
     folder = copy_rules(tmp_path / "rules", {
         "extremist_material, recruits_others]": "extremist_material, recruits_others, us_and_them]",
         **new_version()})
@@ -152,3 +160,114 @@ def test_replay_under_changed_rules_is_highlighted(tmp_path, monkeypatch):
     assert "Contact the Prevent Lead today" in warning and "Talk it through with the Prevent Lead" in warning
     assert any("replay" in e.label for e in at.expander)
 
+    assert "cannot verify" not in " ".join(w.value for w in at.warning)
+
+
+def test_replay_under_rules_not_on_record_says_cannot_verify_not_rules_changed(tmp_path, monkeypatch):
+    data = export()  # made with the shipped rules, which this (empty) register has no record of
+    folder = copy_rules(tmp_path / "rules", {
+        "extremist_material, recruits_others]": "extremist_material, recruits_others, us_and_them]",
+        **new_version()})
+    monkeypatch.setenv("SCREENING_RULES", str(folder))
+    at = upload(data)
+    warnings = plain(" ".join(w.value for w in at.warning))
+    assert "**EX012**: cannot verify: this installation has no record of the rule set it names" in warnings
+    assert "Under today's rules the same answers give **Contact the Prevent Lead today" in warnings
+    assert "rules have changed" not in warnings and "rules have changed" not in all_markdown(at)
+    assert "python -m screening register add RULES" in warnings  # setting names keep their case
+    assert not at.success and not at.error
+
+
+def _strong_rules(tmp_path):
+    return load(copy_rules(tmp_path / "strong", {
+        "extremist_material, recruits_others]": "extremist_material, recruits_others, us_and_them]",
+        **new_version()}))
+
+
+def _forged(other) -> bytes:
+    """The issue's forgery without a key: the stored outcome lowered and another rule set named."""
+    def forge(b):
+        for block in (b["ruleset"], b["assessment"]["ruleset"]):
+            block.update(id=other.id, version=other.version, sha256=other.sha256)
+        b["assessment"]["outcome"] = "consider_safeguarding"
+        for f in b["assessment"]["fired"]:
+            if f["decisive"]:
+                f["outcome"] = "consider_safeguarding"
+    return resealed(forge)
+
+
+def test_forged_file_naming_a_registered_rule_set_is_refused_as_altered(tmp_path):
+    strong = _strong_rules(tmp_path)
+    register.record(strong)
+    at = upload(_forged(strong))
+    assert len(at.error) == 1 and "EX011" in at.error[0].value
+    assert "rules held in this installation" in at.error[0].value
+    assert "the recommendation was 'consider_safeguarding'" in plain(at.error[0].value)
+    assert "rules have changed" not in " ".join(w.value for w in at.warning)
+    assert not at.success and "The worker followed" not in all_markdown(at)
+
+
+def test_forged_file_naming_an_unregistered_rule_set_cannot_be_verified(tmp_path):
+    at = upload(_forged(_strong_rules(tmp_path)))  # the strong rules were never recorded
+    warnings = plain(" ".join(w.value for w in at.warning))
+    assert "cannot verify: this installation has no record of the rule set it names" in warnings
+    assert "rules have changed" not in warnings and not at.success
+    # the lowered claim is shown as the file's claim only, beside today's checked replay
+    then = load().outcome("consider_safeguarding").title
+    assert f"the file says the worker was told **{then}**" in warnings
+    assert "the same answers give **Talk it through with the Prevent Lead" in warnings
+
+
+def test_a_genuine_file_from_registered_older_rules_shows_the_rules_changed(tmp_path):
+    strong = _strong_rules(tmp_path)
+    register.record(strong)
+    rec = ScreeningRecord(answers=ANSWERS, screener_role="youth worker", noticed_what="Said it")
+    at = upload(summary.to_json(strong, evaluate(strong, ANSWERS), rec).encode())
+    assert not at.error
+    warning = at.warning[0].value
+    assert "The rules have changed since this screening was made" in warning
+    assert "Talk it through with the Prevent Lead" in warning and "Contact the Prevent Lead today" in warning
+
+
+def test_the_app_records_todays_rules_so_their_files_replay_later(tmp_path):
+    from ui import state
+
+    state._load.clear()  # the app loads rules once per content; this test wants that first load
+    upload(export())
+    assert register.find(load().sha256) is not None
+
+
+def test_a_short_export_key_is_shown_calmly_before_any_upload(monkeypatch):
+    monkeypatch.setenv(KEY_ENV, "too-short")
+    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "EX014" in at.error[0].value
+    assert "9 bytes long; a key must be at least 32 bytes" in at.error[0].value
+    assert "too\\-short" not in at.error[0].value and "too-short" not in at.error[0].value
+    assert not at.get("file_uploader")
+
+
+def test_a_file_sealed_with_an_older_key_says_so(monkeypatch):
+    old, new = "0ld-council-key-" + "O" * 24, "n3w-council-key-" + "N" * 24
+    monkeypatch.setenv(KEY_ENV, old)
+    data = export()
+    monkeypatch.delenv(KEY_ENV)
+    monkeypatch.setenv(KEYS_ENV, f"2026:{new},2025:{old}")
+    at = upload(data)
+    assert "sealed with an older council export key (2025)" in at.info[0].value
+    monkeypatch.setenv(KEYS_ENV, f"2026:{new}")
+    at = upload(data)
+    assert len(at.error) == 1 and "EX009" in at.error[0].value and "retired" in at.error[0].value
+
+
+def test_a_short_export_key_replaces_the_json_download_on_the_result_page(monkeypatch):
+    """Export refuses a weak key calmly: the catalogue message where the JSON button would be."""
+    from test_app import complete
+
+    monkeypatch.setenv(KEY_ENV, "too-short")
+    at = complete({"us_and_them": "yes", "isolated": "yes"})
+    assert not at.exception
+    errors = plain(" ".join(e.value for e in at.error))
+    assert "EX014" in errors and "9 bytes long; a key must be at least 32 bytes" in errors
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download PDF", "Download Markdown"]  # the other downloads remain

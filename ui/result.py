@@ -15,7 +15,7 @@ from screening.ruleset import Category
 from . import nav
 from .contacts import tel
 from .downloads import download_button
-from .state import Journey
+from .state import Journey, export_key_problems
 from .widgets import back_button, error_summary
 
 #: How loud each kind of outcome is on screen (category comes from the YAML).
@@ -171,5 +171,9 @@ def _downloads(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord
                     icon=":material/picture_as_pdf:", where=c1)
     download_button("Download Markdown", lambda: summ.to_markdown(ruleset, assessment, record),
                     file_name=f"{stem}.md", mime="text/markdown", key="dl.md", where=c2)
-    download_button("Download JSON", lambda: summ.to_json(ruleset, assessment, record),
-                    file_name=f"{stem}.json", mime="application/json", key="dl.json", where=c3)
+    key_problems = export_key_problems()  # a short or garbled export key: never a broken download
+    for p in key_problems:
+        c3.error(f"**{p.code}**: {summ.md(p.message)}. {summ.md(p.fix[:1].upper() + p.fix[1:])}.")
+    if not key_problems:
+        download_button("Download JSON", lambda: summ.to_json(ruleset, assessment, record),
+                        file_name=f"{stem}.json", mime="application/json", key="dl.json", where=c3)

@@ -2,9 +2,12 @@
 
 It shows the summary the worker was given, the trace (which rules fired and on which answers), the
 worker's own decision and reason, and a replay of the same answers under today's rules, so a change
-in the rules since the screening is seen at once.  A damaged or edited file is refused with the
-catalogue's message, never a traceback, and the page says what the file's integrity check can and
-cannot show (see :mod:`screening.export`).  The file is read in memory and not stored by this page.
+in the rules since the screening is seen at once.  The stored result is first checked under the rules
+that made it (today's, or this installation's register of published rule sets); when the register
+has no record of them the page says it cannot verify the file (EX012), never that the rules changed.
+A damaged or edited file is refused with the catalogue's message, never a traceback, and the page
+says what the file's integrity check can and cannot show (see :mod:`screening.export`).  The file is
+read in memory and not stored by this page.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from screening import summary as summ
 from screening.engine import Assessment
 from screening.opening import OpenedScreening
 from ui.downloads import download_button
-from ui.state import get_ruleset
+from ui.state import export_key_problems, get_ruleset
 
 
 def open_file(data: bytes, ruleset: RuleSet) -> tuple[OpenedScreening | None, tuple[Problem, ...]]:
@@ -43,9 +46,15 @@ def outcome_title(ruleset: RuleSet, outcome_id: str) -> str:
 def replay_message(ruleset: RuleSet, opened: OpenedScreening) -> tuple[str, str]:
     """('warning' | 'success', text) comparing the recommendation then and under today's rules."""
     r = opened.replay
-    then, now = outcome_title(ruleset, r.stored_outcome), outcome_title(ruleset, r.outcome)
-    # under the same rules a different result is refused when the file is read (EX011), so a change
-    # here always means the rules changed
+    then = outcome_title(opened.made_with or ruleset, r.stored_outcome)
+    now = outcome_title(ruleset, r.outcome)
+    if opened.unverified is not None:  # the rules that made it are not on record: never "rules changed"
+        p = opened.unverified
+        return "warning", (f"**{summ.md(p.code)}**: {summ.md(p.message)}. Under today's rules the "
+                           f"same answers give **{summ.md(now)}**; the file says the worker was told "
+                           f"**{summ.md(then)}**. {summ.md(_first_upper(p.fix))}.")
+    # the stored result was verified under the rules that made it (a different one is refused as
+    # EX011), so a change here always means the rules changed
     if r.changed:
         return "warning", (f"The rules have changed since this screening was made: the same answers "
                            f"would now give **{summ.md(now)}**, not **{summ.md(then)}** as the worker "
@@ -58,6 +67,10 @@ def replay_message(ruleset: RuleSet, opened: OpenedScreening) -> tuple[str, str]
 
 def seal_message(opened: OpenedScreening) -> str:
     """What the file's integrity check does and does not show, in plain words."""
+    if opened.keyed and opened.older_key:
+        return (f"This file is sealed with an older council export key ({summ.md(opened.key_label)}), "
+                "which this tool still accepts: it was made by a copy of this tool that held the key, "
+                "and it has not been changed since. New exports are sealed with the newest key.")
     if opened.keyed:
         return ("This file is sealed with the council's export key: it was made by a copy of this tool "
                 "that holds the key, and it has not been changed since.")
@@ -84,9 +97,14 @@ def trace_markdown(ruleset: RuleSet, a: Assessment) -> str:
     return "\n".join(lines)
 
 
+def _first_upper(text: str) -> str:
+    """Capitalise a sentence without lowering the rest (setting names such as SCREENING_REGISTER)."""
+    return text[:1].upper() + text[1:]
+
+
 def _show_problems(problems: tuple[Problem, ...]) -> None:
     for p in problems:
-        st.error(f"**{summ.md(p.code)}**: {summ.md(p.message)}.\n\n{summ.md(p.fix.capitalize())}.",
+        st.error(f"**{summ.md(p.code)}**: {summ.md(p.message)}.\n\n{summ.md(_first_upper(p.fix))}.",
                  icon=":material/block:")
 
 
@@ -113,7 +131,7 @@ def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
     with st.container(border=True):
         st.markdown(summ.narrative_markdown(n, title="The summary as it was made"))
     with st.expander("Why the tool said this: the rules that fired, with the answers they used"):
-        st.markdown(trace_markdown(ruleset, opened.stored_assessment))
+        st.markdown(trace_markdown(opened.made_with or ruleset, opened.stored_assessment))
     if r.changed or r.steps_changed:
         with st.expander("The replay under today's rules", expanded=True):
             st.markdown(trace_markdown(ruleset, r.assessment))
@@ -130,6 +148,10 @@ def main() -> None:
     ruleset = loaded.ruleset
     if ruleset is None:  # app.py shows the broken-rules page; standalone runs show the problems
         _show_problems(loaded.problems)
+        return
+    key_problems = export_key_problems()  # a short or garbled export key: say so before any upload
+    if key_problems:
+        _show_problems(key_problems)
         return
     upload = st.file_uploader("Screening file (.json)", type=["json"], key="review.upload")
     if upload is None:

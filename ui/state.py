@@ -16,9 +16,11 @@ from typing import Literal
 
 import streamlit as st
 
-from screening import Problem, RuleSet, RuleSetError, default_rules_dir, load
+from screening import Problem, RuleSet, RuleSetError, ScreeningError, default_rules_dir, load
+from screening.export import export_keys
 from screening.loading import FAIRNESS_FILE, RULESET_FILE
 from screening.record import Departure, now_utc
+from screening.register import record_loaded
 from screening.ruleset import Factor, Kind
 
 #: Environment variable naming another rules folder (or ruleset.yaml); tests use it.
@@ -64,9 +66,20 @@ def _load(path: str, content: str) -> Loaded:
     """Load and check once per (folder, content); ``content`` is only the cache key."""
     del content
     try:
-        return Loaded(load(path))
+        ruleset = load(path)
     except RuleSetError as e:
         return Loaded(None, e.problems)
+    record_loaded(ruleset)  # the register of published rule sets, so its screenings can be replayed
+    return Loaded(ruleset)
+
+
+def export_key_problems() -> tuple[Problem, ...]:
+    """Why the export key setting cannot be used (EX014 too short, EX015 unreadable), else ()."""
+    try:
+        export_keys()
+    except ScreeningError as e:
+        return e.problems
+    return ()
 
 
 def get_ruleset() -> Loaded:
