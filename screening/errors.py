@@ -74,6 +74,9 @@ CATALOGUE: dict[str, Entry] = {
               "answer yes, no or unknown (true and false are also accepted)"),
         Entry("AN003", "Answers cannot be read", "cannot read the answers: {reason}",
               "give a YAML or JSON file mapping question ids to yes, no or unknown"),
+        Entry("AN004", "Text too long", "'{field}' is {length} characters long; the limit is {limit}",
+              "shorten it to the gist (a longer paste is cut off at the limit): the Prevent Lead "
+              "will ask for detail"),
         # --- proofs over the rule set (screening.checks) --------------------------------------
         Entry("CK001", "Circumstances alone reach a Prevent outcome",
               "outcome '{outcome}' ({category}) is reached with no {kinds} sign: {example}, and "
@@ -187,6 +190,9 @@ CATALOGUE: dict[str, Entry] = {
         Entry("CK024", "The account step is not safe", "{what}",
               "the account must require what was noticed, and the age question must name a profile "
               "question; see the shipped rules/ruleset.yaml"),
+        Entry("CK025", "Rule wording is not plain text", "{where} contains {what}: {excerpt}",
+              "rule wording is shown to workers as plain text: remove links, images, web and email "
+              "addresses, HTML and direction controls (a number to call belongs in contacts:)"),
         # --- rule-file scenarios (rules/tests) --------------------------------------------------
         Entry("TS001", "Scenario gives a different result",
               "scenario '{name}': {mismatches}; rules that fired: {trace}",

@@ -3,7 +3,8 @@
 fpdf2's built-in fonts cover Latin-1 only.  Rather than depend on a TTF font being installed, all
 text is made Latin-1 safe first (:func:`latin1`): typographic quotes and dashes become plain ones,
 accents outside Latin-1 lose their accent, and anything else (emoji, other scripts) becomes ``?``.
-So no free text can crash the PDF; the JSON export keeps the exact words.
+So no free text can crash the PDF; the JSON export keeps the exact words.  Direction controls are
+removed first (:func:`screening.text.neutral`), so text reads in the order it was stored.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .engine import Assessment
 from .narrative import Narrative, narrative
 from .record import ScreeningRecord
 from .ruleset import RuleSet
+from .text import neutral
 
 _REPLACE = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
@@ -27,9 +29,9 @@ _REPLACE = str.maketrans({
 
 
 def latin1(text: str) -> str:
-    """Text fpdf2's core fonts can draw, whatever the worker typed."""
+    """Text fpdf2's core fonts can draw, whatever the worker typed, with no direction controls."""
     out = []
-    for ch in text.translate(_REPLACE):
+    for ch in neutral(text).translate(_REPLACE):
         if ch == "\n" or (ord(ch) < 256 and ch.isprintable()):
             out.append(ch)
             continue

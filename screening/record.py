@@ -7,11 +7,13 @@ person screened.  It is what the exports, the review page and (later) the store 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from .ruleset import Answer
+from .text import neutral, too_long
 
 if TYPE_CHECKING:
     from .ruleset import RuleSet
@@ -33,8 +35,8 @@ READING_FILE: dict[str, bool] = {"reading_file": True}
 
 
 def reason_is_meaningful(reason: str) -> bool:
-    """Is this reason long enough to record (:data:`MIN_REASON_CHARS` after stripping)?"""
-    return len(reason.strip()) >= MIN_REASON_CHARS
+    """Is this reason long enough to record (:data:`MIN_REASON_CHARS` of visible text)?"""
+    return len(neutral(reason).strip()) >= MIN_REASON_CHARS
 
 
 def is_lowering(ruleset: RuleSet, recommended_outcome: str, chosen_outcome: str) -> bool:
@@ -44,6 +46,21 @@ def is_lowering(ruleset: RuleSet, recommended_outcome: str, chosen_outcome: str)
     Raises ``ValueError`` for an outcome id the rule set does not have.
     """
     return ruleset.rank(chosen_outcome) > ruleset.rank(recommended_outcome)
+
+
+def _plain(value: Any, info: ValidationInfo) -> Any:
+    """Every text field: direction controls stripped, then its limit (:data:`screening.text.LIMITS`).
+
+    Runs before the type check, so what is kept and measured is the neutral text, whether it comes
+    from the app or from an opened file; anything not text is left for the type check to refuse.
+    """
+    if not isinstance(value, str):
+        return value
+    value = neutral(value)
+    found = too_long(str(info.field_name), value)
+    if found is not None:
+        raise PydanticCustomError("text_too_long", found.message)
+    return value
 
 
 class Departure(BaseModel):
@@ -59,6 +76,8 @@ class Departure(BaseModel):
     outcome: str
     reason: str = Field(min_length=1)
     agreed_by: str = ""
+
+    _text = field_validator("outcome", "reason", "agreed_by", mode="before")(_plain)
 
     @field_validator("reason")
     @classmethod
@@ -88,3 +107,7 @@ class ScreeningRecord(BaseModel):
     other_agencies: str = ""
     alternative_explanations: str = ""
     departure: Departure | None = None
+
+    _text = field_validator("started_at", "completed_at", "screener_role", "screener_team", "age_band",
+                            "noticed_what", "noticed_when", "how_known", "other_agencies",
+                            "alternative_explanations", mode="before")(_plain)

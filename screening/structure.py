@@ -1,4 +1,4 @@
-"""Structural checks over a rule set that need no solver: declarations, outcome order, steps.
+"""Structural checks over a rule set that need no solver: declarations, outcome order, steps, wording.
 
 They run with the proofs in :mod:`screening.checks` on every load, each finding from the catalogue
 with file:line.
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from .errors import Problem, problem
 from .ruleset import CONCERN_KINDS, SERIOUS, Category, Kind, RuleSet, indicators_in
+from .wording import wording_problems
 from .words import join_words
 
 #: Category seriousness: outcomes must be listed in this order (most serious first).
@@ -81,5 +82,5 @@ def _declarations(rs: RuleSet) -> list[Problem]:
 
 
 def structure_problems(rs: RuleSet) -> list[Problem]:
-    """CK009, CK010, CK017 and CK019, in that order."""
-    return _order(rs) + _declarations(rs) + _steps(rs)
+    """CK009, CK010, CK017, CK019 and CK025 (wording that is not plain text), in that order."""
+    return _order(rs) + _declarations(rs) + _steps(rs) + wording_problems(rs)

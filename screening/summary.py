@@ -5,7 +5,7 @@ renderers live in :mod:`screening.pdf` and :mod:`screening.export` (reading an e
 :mod:`screening.opening`) to keep each module one noun.
 Every piece of text, the worker's free text above all, is escaped here before it becomes Markdown:
 a note that says ``[x](http://evil)`` or ``<script>`` is shown as those characters, never as a link,
-an image or HTML.
+an image or HTML, and no direction control can make it read in another order.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .opening import OpenedScreening, Replay, read_export
 from .pdf import narrative_pdf, to_pdf
 from .record import ScreeningRecord
 from .ruleset import RuleSet
+from .text import neutral
 
 __all__ = [
     "FORMAT", "FORMAT_VERSION", "Narrative", "OpenedScreening", "Replay", "fairness_terms", "md",
@@ -33,7 +34,7 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:@])")
 
 
 # After escaping, '.', ':' and '@' always carry a backslash; the joiner goes before that backslash.
-_AUTOLINK = re.compile(r"(?i)(www)(?=\\\.)|(https?|ftp|mailto|xmpp)(?=\\:)|(?=\\@)")
+_AUTOLINK = re.compile(r"(?i)(www)(?=\\\.)|(https?|ftp|mailto|xmpp)(?=\\:)|(?=\\@)|(?<=\\:)(?=material/)")
 WORD_JOINER = "\u2060"
 
 
@@ -43,9 +44,11 @@ def md(text: str) -> str:
     Newlines are folded into spaces, so free text can never start a heading, list, quote, table or
     code block.  Backslash escapes do not stop GitHub-flavoured "autolink literals" (``www.x.com``,
     ``http://...``, ``a@b.com`` become live links), so an invisible word joiner is put where such a
-    link would start: the text reads the same and nothing a worker typed becomes clickable.
+    link would start: the text reads the same and nothing a worker typed becomes clickable.  The
+    same joiner stops Streamlit's ``:material/icon:``, which ignores backslashes, drawing an icon.
+    Direction controls are removed (:func:`screening.text.neutral`): text reads as it was stored.
     """
-    escaped = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    escaped = _SPECIAL.sub(r"\\\1", " ".join(neutral(text).split()))
     return _AUTOLINK.sub(lambda m: (m.group(0) or "") + WORD_JOINER, escaped)
 
 

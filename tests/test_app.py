@@ -465,3 +465,19 @@ def test_account_wording_comes_from_the_yaml(tmp_path: Path, monkeypatch: pytest
     at = to_account(at, {})
     assert at.text_area(key="account.0.noticed_what").label == "Tell us what you saw or heard"
     assert "What did you notice?" not in texts(at)
+
+
+def test_right_to_left_override_cannot_reverse_what_a_reader_sees() -> None:
+    """'THIS IS FACT' stored backwards behind U+202E shows as the characters typed, on every page."""
+    from screening.text import BIDI_CONTROLS
+
+    at = to_account(start(), {"justifies_violence": "yes"})
+    at.text_area(key="account.0.how_known").input("\u202eTCAF SI SIHT\u202c")
+    at = fill_account(at, noticed="Said \u2067attacks\u2069 were deserved \u202eTCAF SI SIHT")
+    for page in ("Check your answers", RULES.outcome("contact_prevent_lead").title):
+        if page != "Check your answers":
+            at.button(key="nav.next").click().run()
+        assert title(at) == page
+        shown = texts(at)
+        assert "TCAF SI SIHT" in shown, page
+        assert not set(shown) & BIDI_CONTROLS, page

@@ -15,6 +15,7 @@ import streamlit as st
 from screening import Problem, RuleSet
 from screening.ruleset import Contact
 from screening.salvage import salvage_contacts
+from screening.summary import md
 
 from .state import rules_path
 
@@ -22,9 +23,14 @@ NBSP = "\u00a0"
 
 
 def tel(phone: str) -> str:
-    """A clickable phone number (works on council mobiles and softphones)."""
+    """A clickable phone number (works on council mobiles and softphones).
+
+    The number may be salvaged from a broken rule file, so it is shown escaped and the link holds
+    only its digits (and a leading +): it can never become another link.
+    """
     # Non-breaking spaces: a number must never wrap across two lines.
-    return f"[{phone.replace(' ', NBSP)}](tel:{phone.replace(' ', '')})"
+    digits = ("+" if phone.strip().startswith("+") else "") + "".join(c for c in phone if c.isdigit())
+    return f"[{md(phone).replace(' ', NBSP)}](tel:{digits})"
 
 
 def key_contacts(ruleset: RuleSet | None) -> tuple[Contact, Contact]:
@@ -36,18 +42,18 @@ def key_contacts(ruleset: RuleSet | None) -> tuple[Contact, Contact]:
 
 
 def _contact_line(c: Contact) -> str:
-    hours = f" {c.hours}." if c.hours else ""
-    return f"**{c.name}**: {tel(c.phone)}  \n{c.when_to_use}{hours}"
+    hours = f" {md(c.hours)}." if c.hours else ""
+    return f"**{md(c.name)}**: {tel(c.phone)}  \n{md(c.when_to_use)}{hours}"
 
 
 def render_sidebar(ruleset: RuleSet | None) -> None:
     """The always-visible contacts (from the rules, or salvaged when they cannot be loaded)."""
     emergency, lead = key_contacts(ruleset)
     with st.sidebar:
-        st.error(f"**Emergency: call {tel(emergency.phone)}**  \n{emergency.when_to_use}",
+        st.error(f"**Emergency: call {tel(emergency.phone)}**  \n{md(emergency.when_to_use)}",
                  icon=":material/emergency:")
-        st.info(f"**If in doubt, call the {lead.name}**: {tel(lead.phone)}"
-                + (f"  \n{lead.hours}" if lead.hours else ""), icon=":material/call:")
+        st.info(f"**If in doubt, call the {md(lead.name)}**: {tel(lead.phone)}"
+                + (f"  \n{md(lead.hours)}" if lead.hours else ""), icon=":material/call:")
         if ruleset is None:
             return
         others = [c for c in ruleset.document.contacts if c.id not in {emergency.id, lead.id}]
@@ -55,13 +61,13 @@ def render_sidebar(ruleset: RuleSet | None) -> None:
             st.markdown("**Other contacts**")
             for c in others:
                 st.markdown(_contact_line(c))
-        st.caption(f"{ruleset.meta.council}: {ruleset.meta.title}, rules version {ruleset.version}")
+        st.caption(md(f"{ruleset.meta.council}: {ruleset.meta.title}, rules version {ruleset.version}"))
 
 
 def contact_banner(ruleset: RuleSet | None) -> None:
     """One line at the top of every page (the sidebar folds away on a phone)."""
     em, lead = key_contacts(ruleset)
-    st.markdown(f"In an emergency call **{tel(em.phone)}**. If in doubt, call the {lead.name} on "
+    st.markdown(f"In an emergency call **{tel(em.phone)}**. If in doubt, call the {md(lead.name)} on "
                 f"**{tel(lead.phone)}**.")
 
 
@@ -70,7 +76,7 @@ def render_broken_rules(problems: Sequence[Problem]) -> None:
     em, lead = key_contacts(None)
     st.title("The screening questions are not available")
     st.error(f"The rule files could not be loaded, so the screening cannot run. If you have a "
-             f"concern now, call the {lead.name} on **{tel(lead.phone)}**, or **{tel(em.phone)}** "
+             f"concern now, call the {md(lead.name)} on **{tel(lead.phone)}**, or **{tel(em.phone)}** "
              f"if anyone is in immediate danger.", icon=":material/error:")
     st.markdown("Please tell the policy team who look after the rule files. What is wrong:")
     st.code("\n".join(p.format() for p in problems), language=None, wrap_lines=True)
@@ -81,5 +87,5 @@ def render_failure(ruleset: RuleSet | None) -> None:
     em, lead = key_contacts(ruleset)
     st.error(f"Something went wrong and this page could not be shown. Your answers on this device "
              f"may still be there: try again, or start a new screening. If you have a concern now, "
-             f"call the {lead.name} on **{tel(lead.phone)}**, or **{tel(em.phone)}** if anyone is in "
+             f"call the {md(lead.name)} on **{tel(lead.phone)}**, or **{tel(em.phone)}** if anyone is in "
              f"immediate danger.", icon=":material/error:")

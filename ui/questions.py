@@ -16,6 +16,8 @@ from .widgets import (
     back_button,
     choose_message,
     error_summary,
+    label,
+    md,
     next_button,
     progress,
 )
@@ -31,25 +33,25 @@ def factor_page(ruleset: RuleSet, j: Journey, factor: Factor) -> None:
     labels = answer_labels(ruleset)
     error_summary([f"{choose}: {i.question}" for i in missing])
     progress(j.step + 1, total)
-    st.title(factor.title)
-    st.markdown(factor.intro)
+    st.title(md(factor.title))
+    st.markdown(md(factor.intro))
     for ind in factor.indicators:
         with st.container(border=True):
             if ind.id in j.missing:
-                st.markdown(f":red[**{choose}**]")
+                st.markdown(f":red[**{md(choose)}**]")
             current = j.answers.get(ind.id)
             # Bold question, no heading anchor; the radio keeps it as its accessible name.
-            st.markdown(f"**{ind.question}**")
+            st.markdown(f"**{md(ind.question)}**")
             st.radio(
-                ind.question, ANSWER_OPTIONS, label_visibility="collapsed",
+                label(ind.question), ANSWER_OPTIONS, label_visibility="collapsed",
                 index=ANSWER_OPTIONS.index(current) if current in ANSWER_OPTIONS else None,
-                format_func=labels.__getitem__, horizontal=True,
+                format_func=lambda value: label(labels[value]), horizontal=True,
                 key=nav.answer_key(ind.id), on_change=nav.on_answer, args=(ruleset, ind.id),
             )
             with st.expander("What this means"):
-                st.markdown(f"{ind.definition}\n\n*For example:* {ind.example}")
+                st.markdown(f"{md(ind.definition)}\n\n*For example:* {md(ind.example)}")
                 if ind.help:
-                    st.info(ind.help)
+                    st.info(md(ind.help))
     next_button(nav.next_factor, (ruleset,), "Continue to check your answers" if j.returning else "Next")
 
 
@@ -59,11 +61,11 @@ def emergency_page(ruleset: RuleSet, j: Journey) -> None:
     contact = ruleset.contact(outcome.contact)
     lead = ruleset.default_contact
     back_button(nav.back, (ruleset,), "Back (I answered by mistake)")
-    st.title(outcome.title)
-    st.error(f"## Call {tel(contact.phone)}\n\n{outcome.summary}", icon=":material/emergency:")
-    st.markdown("\n".join(f"{n}. {step}" for n, step in enumerate(outcome.what_to_do, 1)))
-    st.markdown(f"Then tell the **{lead.name}**: {tel(lead.phone)}" + (f" ({lead.hours})" if lead.hours
-                                                                        else ""))
+    st.title(md(outcome.title))
+    st.error(f"## Call {tel(contact.phone)}\n\n{md(outcome.summary)}", icon=":material/emergency:")
+    st.markdown("\n".join(f"{n}. {md(step)}" for n, step in enumerate(outcome.what_to_do, 1)))
+    st.markdown(f"Then tell the **{md(lead.name)}**: {tel(lead.phone)}" + (f" ({md(lead.hours)})"
+                                                                            if lead.hours else ""))
     st.divider()
     st.markdown("When you and others are safe, you can record what happened for the Prevent Lead.")
     st.button("I am safe: record this screening", key="nav.record", on_click=nav.record_after_emergency,

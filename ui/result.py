@@ -11,12 +11,13 @@ from screening import Assessment, RuleSet, evaluate
 from screening import summary as summ
 from screening.record import MIN_REASON_CHARS, ScreeningRecord, is_lowering
 from screening.ruleset import Category
+from screening.text import limit, neutral, too_long
 
 from . import nav
 from .contacts import tel
 from .downloads import download_button
 from .state import Journey, export_key_problems
-from .widgets import back_button, error_summary
+from .widgets import back_button, error_summary, md
 
 #: How loud each kind of outcome is on screen (category comes from the YAML).
 _BOX = {Category.EMERGENCY: st.error, Category.PREVENT: st.warning, Category.SUPPORT: st.info,
@@ -56,7 +57,7 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
 
     back_button(nav.back, (ruleset,), "Back to your answers")
     st.caption("Recommendation")
-    st.title(outcome.title)
+    st.title(md(outcome.title))
     box = _BOX.get(outcome.category, st.info)
     todo = "\n".join(f"{i}. {summ.md(t)}" for i, t in enumerate(outcome.what_to_do, 1))
     hours = f"  \n{summ.md(contact.hours)}" if contact.hours else ""
@@ -142,22 +143,32 @@ def _departure(ruleset: RuleSet, j: Journey, assessment: Assessment) -> None:
         if from_emergency:
             st.error(_DANGER, icon=":material/emergency:")
         error_summary([_LABELS[m] for m in j.missing if m in _LABELS])
-        titles = {o.id: o.title for o in ruleset.outcomes}
+        titles = {o.id: neutral(o.title) for o in ruleset.outcomes}
         chosen_id = st.selectbox(_LABELS["outcome"], others, index=None, format_func=titles.__getitem__,
                                  placeholder="Choose a route", key=nav.departure_key("outcome"))
+        _full("reason", "Why?")
         st.text_area("Why? (required)", key=nav.departure_key("reason"), height=100,
                      placeholder="What you know that the questions did not capture. No names.",
-                     help=f"At least {MIN_REASON_CHARS} characters: a few words that say why.")
+                     help=f"At least {MIN_REASON_CHARS} characters: a few words that say why.",
+                     max_chars=limit("reason"))
         if chosen_id is not None and is_lowering(ruleset, assessment.outcome, chosen_id):
             st.warning("This route is less serious than the recommendation. Lowering a route needs "
                        "your supervisor's or the Prevent Lead's agreement.",
                        icon=":material/supervisor_account:")
+            _full("agreed_by", "Who agreed this?")
             st.text_input("Who agreed this? (their role, not their name)", key=nav.departure_key("agreed_by"),
-                          placeholder="For example: Safeguarding Officer")
+                          placeholder="For example: Safeguarding Officer", max_chars=limit("agreed_by"))
             st.checkbox("I have agreed this with my supervisor or the Prevent Lead",
                         key=nav.departure_key("confirmed"))
         st.button("Record my decision", key="departure.save", on_click=nav.record_departure,
                   args=(ruleset, assessment.outcome))
+
+
+def _full(name: str, shown: str) -> None:
+    """AN004 above a departure box that is full: a longer paste was cut off at the limit."""
+    found = too_long(name, str(st.session_state.get(nav.departure_key(name)) or ""), shown, at_limit=True)
+    if found is not None:
+        st.markdown(f":red[**{md(found.message)}; {md(found.fix)}**]")
 
 
 def _downloads(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord) -> None:

@@ -1,8 +1,14 @@
-"""Small GOV.UK-style pieces shared by the pages: Back, the error summary, progress, answer labels."""
+"""Small GOV.UK-style pieces shared by the pages: Back, the error summary, progress, answer labels.
+
+Text from the rule file or from a person is never handed to Streamlit as Markdown as it is: bodies
+(``st.markdown``, alerts, titles, captions, tooltips) go through :func:`md`, widget labels and
+radio options through :func:`label`.
+"""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,9 +16,36 @@ import streamlit as st
 
 from screening import RuleSet
 from screening.ruleset import ANSWERS
+from screening.summary import WORD_JOINER, md
+from screening.text import neutral
+
+__all__ = ["ANSWER_OPTIONS", "answer_label", "answer_labels", "back_button", "choose_message",
+           "error_summary", "label", "md", "next_button", "progress", "start_at_top"]
 
 #: Answer values (what the engine reads); what the worker sees comes from the rule file.
 ANSWER_OPTIONS: tuple[str, ...] = ANSWERS
+
+
+#: Where Markdown would start a link, image, HTML tag, entity, autolink or Streamlit directive: an
+#: invisible word joiner goes at each such place (after ``](``'s ``]``, after ``<`` before a tag, ...).
+_LABEL_BREAK = re.compile(
+    r"(?<=\])(?=[(\[:])"                          # [text](url), ![alt](src), [text][ref], [ref]: url
+    r"|(?<=<)(?=[A-Za-z/!?])"                     # <tag>, </tag>, <!-- -->, <?...>, <http://...>
+    r"|(?<=&)(?=#?\w+;)"                          # &lt; &#60;
+    r"|(?i:(?<=www)(?=\.\w)|(?<=[a-z])(?=://)|(?<=mailto)(?=:)|(?<=script)(?=:)|(?=@\w))"  # bare links
+    r"|(?<=:)(?=[\w-]+\[|material/)"               # Streamlit's :red[...] and :material/icon:
+)
+
+
+def label(text: str) -> str:
+    """Text for a widget label or a radio option: shown as written, never a link, image or HTML.
+
+    A label is Markdown to Streamlit, but it is also the field's accessible name as given, so
+    backslash escapes (:func:`md`) would be read out by screen readers.  Instead an invisible word
+    joiner breaks each piece of syntax that could fetch or link anything; ordinary wording is left
+    exactly as it is.  Direction controls are removed and spacing folded to one line.
+    """
+    return _LABEL_BREAK.sub(WORD_JOINER, " ".join(neutral(text).split()))
 
 
 def answer_labels(ruleset: RuleSet) -> dict[str, str]:
@@ -39,7 +72,7 @@ def back_button(on_click: Callable[..., None], args: tuple[Any, ...] = (), label
 def error_summary(items: Sequence[str]) -> None:
     """'There is a problem' at the top of the page, listing what needs an answer."""
     if items:
-        lines = "\n".join(f"- {i}" for i in items)
+        lines = "\n".join(f"- {md(i)}" for i in items)
         st.error(f"**There is a problem**\n\n{lines}", icon=":material/error:")
 
 

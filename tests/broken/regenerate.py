@@ -22,6 +22,8 @@ OTHERWISE = "  otherwise: no_prevent_concern\n"
 PROFILE_END = ("        example: An adult who relies on a carer for daily tasks and struggles to keep "
                "themselves safe.\n")
 STEPS_END = "\nnever_indicators:\n"
+INTRO_END = ("      supports violence. Think about what you saw or heard yourself, not about who the "
+             "person is.\n")
 GATE_FACTOR = """  - id: immediate_risk
     kind: gate
     title: Is anyone in immediate danger?
@@ -248,6 +250,9 @@ BROKEN: dict[str, tuple[str, dict[str, str]]] = {
           - any_yes: {group: weaker_engagement}
           - not: {answered_yes: recent_crisis}
 """}),
+    "ck025_markup": (
+        "the engagement introduction carries an image from another server (a tracking pixel)",
+        {INTRO_END: INTRO_END + "      ![x](http://evil.example/pixel.png)\n"}),
 }
 
 
