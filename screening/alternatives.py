@@ -8,6 +8,8 @@ contradicting what the worker answered, because unknowns are what the *Check* st
 
 This explains the rules; it never recommends changing an answer.  The rule encoding is the one the
 safeguard proofs use (:class:`screening.checks.Encoding`), so both read the rules the same way.
+Each explanation solves in a z3 context of its own (:mod:`screening.solver`): Streamlit serves
+every session from a thread of one process, and z3 objects must never be shared between threads.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Literal
 from .checks import Encoding, Undecided, fewest
 from .engine import decide, normalise_answers
 from .ruleset import RuleSet
+from .solver import Solving, solving
 from .words import join_words
 
 Direction = Literal["more_serious", "less_serious"]
@@ -56,14 +59,6 @@ class Alternative:
                 "sentence": self.sentence}
 
 
-@lru_cache(maxsize=8)
-def _encoding(ruleset: RuleSet) -> Encoding:
-    """One encoding per loaded rule set (z3 terms are immutable, so sharing is safe)."""
-    import z3  # deferred: z3 is slow to import and only explanations need it here
-
-    return Encoding(ruleset, z3)
-
-
 def _question(ruleset: RuleSet, indicator: str) -> str:
     return ruleset.indicator(indicator).question.strip().rstrip("?")
 
@@ -89,8 +84,15 @@ def explain_alternatives(ruleset: RuleSet, answers: Mapping[str, Any]) -> list[A
 @lru_cache(maxsize=256)
 def _explain(ruleset: RuleSet, answers: tuple[tuple[str, str], ...]) -> tuple[Alternative, ...]:
     given = dict(answers)
-    enc = _encoding(ruleset)
-    z3 = enc.z3
+    # A z3 context no other thread holds while this runs (screening/solver.py); only plain Python
+    # leaves this function.
+    with solving() as s:
+        return _explain_in(ruleset, given, s)
+
+
+def _explain_in(ruleset: RuleSet, given: dict[str, str], s: Solving) -> tuple[Alternative, ...]:
+    enc = Encoding(ruleset, s)
+    z3 = s.z3
     full = {i: given.get(i, "unknown") for i in enc.ids}
     yes = frozenset(i for i, a in full.items() if a == "yes")
     current, _ = decide(ruleset, yes)
@@ -101,7 +103,7 @@ def _explain(ruleset: RuleSet, answers: tuple[tuple[str, str], ...]) -> tuple[Al
     def smallest(goal: Any, direction: Direction) -> Alternative | None:
         # first fewest answers changed; then, among those, fewest answers the worker gave
         try:
-            m = fewest(z3, [goal], list(changed.values()), overruled)
+            m = fewest(s, [goal], list(changed.values()), overruled)
         except Undecided:  # an explanation is optional; never let it stop a screening
             return None
         if m is None:

@@ -17,7 +17,9 @@ firing, so turning it yes can never lower the outcome, and one that no rule read
 
 The counterexample is replayed through :func:`screening.engine.predicate` to name the rule involved,
 so the message speaks of the rule the policy team would edit.  z3 is imported here only (the loader
-imports this module lazily): it takes a fraction of a second to load.
+imports this module lazily): it takes a fraction of a second to load.  Each run of the proofs works
+in a z3 context of its own (:mod:`screening.solver`), so sessions checking rule sets at the same
+time never share solver state.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from .ruleset import (
     RuleSet,
     Yes,
 )
+from .solver import Solving, solving
 from .structure import structure_problems
 from .words import join_words
 
@@ -91,14 +94,15 @@ def solve(z3: Any, solver: Any) -> bool:
     return bool(result == z3.sat)
 
 
-def fewest(z3: Any, constraints: Sequence[Any], literals: Sequence[Any],
+def fewest(s: Solving, constraints: Sequence[Any], literals: Sequence[Any],
            then: Sequence[Any] = ()) -> Any:
     """A model of ``constraints`` with the fewest ``literals`` true (then fewest ``then``), or None.
 
     Counterexamples are small, so asking "at most 0? 1? 2? ..." is exact and, measured on a
     200-indicator rule set, hundreds of times faster than z3's Optimize over a sum.
     """
-    solver = z3.Solver()
+    z3 = s.z3
+    solver = s.solver()
     solver.add(*constraints)
     if not solve(z3, solver):
         return None
@@ -118,24 +122,25 @@ def fewest(z3: Any, constraints: Sequence[Any], literals: Sequence[Any],
 class Encoding:
     """The rule set as z3 terms: one boolean per indicator, a fired formula per rule, the rank."""
 
-    def __init__(self, ruleset: RuleSet, z3: Any, env: dict[str, Any] | None = None,
+    def __init__(self, ruleset: RuleSet, s: Solving, env: dict[str, Any] | None = None,
                  tag: str = "yes_"):
-        self.rs, self.z3 = ruleset, z3
+        self.rs, self.s, self.z3 = ruleset, s, s.z3
+        z3 = s.z3
         self.ids = ruleset.indicator_ids()
-        self.x: dict[str, Any] = {i: z3.Bool(f"{tag}{i}") for i in self.ids}
+        self.x: dict[str, Any] = {i: s.boolean(f"{tag}{i}") for i in self.ids}
         self.env = env if env is not None else self.x
         self.order = [o.id for o in ruleset.outcomes]
         self.fired = [self.condition(r.when) for r in ruleset.rules]
         otherwise = ruleset.document.routing.otherwise
         #: rank when nothing fires; len(order) stands for "no outcome at all"
         self.none_rank = len(self.order)
-        rank: Any = z3.IntVal(self.order.index(otherwise) if otherwise in self.order
+        rank: Any = s.integer(self.order.index(otherwise) if otherwise in self.order
                               else self.none_rank)
         for k in reversed(range(len(self.order))):
             fk = [f for r, f in zip(ruleset.rules, self.fired, strict=True)
                   if self.order.index(r.outcome) == k]
             if fk:
-                rank = z3.If(z3.Or(fk), z3.IntVal(k), rank)
+                rank = z3.If(z3.Or(fk), s.integer(k), rank)
         self.rank = rank
 
     def condition(self, cond: Condition) -> Any:
@@ -153,15 +158,15 @@ class Encoding:
 
     def smallest(self, constraints: Sequence[Any]) -> frozenset[str] | None:
         """The answers with fewest yes that satisfy ``constraints`` (None if there are none)."""
-        model = fewest(self.z3, constraints, [self.x[i] for i in self.ids])
+        model = fewest(self.s, constraints, [self.x[i] for i in self.ids])
         if model is None:
             return None
         return frozenset(i for i in self.ids if self.z3.is_true(model.eval(self.x[i], True)))
 
     def sat(self, *constraints: Any) -> bool:
-        s = self.z3.Solver()
-        s.add(*constraints)
-        return solve(self.z3, s)
+        solver = self.s.solver()
+        solver.add(*constraints)
+        return solve(self.z3, solver)
 
 
 class _Replay:
@@ -187,13 +192,12 @@ class _Replay:
 
 
 class _Prover:
-    def __init__(self, ruleset: RuleSet):
-        import z3  # deferred: see the module docstring
-
-        self.z3 = z3
+    def __init__(self, ruleset: RuleSet, s: Solving):
+        self.s = s  # this run's own z3 context: see screening/solver.py
+        self.z3 = self.s.z3
         self.rs = ruleset
         self.path = ruleset.main_path
-        self.enc = Encoding(ruleset, z3)
+        self.enc = Encoding(ruleset, self.s)
         self.replay = _Replay(ruleset)
         self.kind_of = {i.id: f.kind for f in ruleset.factors for i in f.indicators}
         self.problems: list[Problem] = []
@@ -330,14 +334,14 @@ class _Prover:
         candidates = sorted({i for _, ids, _ in properties for i in ids})
         if not candidates:
             return
-        sel = {i: z3.Bool(f"flip_{i}") for i in candidates}
-        after = Encoding(self.rs, z3, env={i: z3.Or(enc.x[i], sel[i]) if i in sel else enc.x[i]
+        sel = {i: self.s.boolean(f"flip_{i}") for i in candidates}
+        after = Encoding(self.rs, self.s, env={i: z3.Or(enc.x[i], sel[i]) if i in sel else enc.x[i]
                                             for i in enc.ids})
         frame = [z3.PbEq([(s, 1) for s in sel.values()], 1),
                  *[z3.Implies(sel[i], z3.Not(enc.x[i])) for i in candidates]]
         broken = {"lower": after.rank > enc.rank, "higher": after.rank < enc.rank,
                   "changed": after.rank != enc.rank}
-        solver = z3.Solver()
+        solver = self.s.solver()
         solver.add(*frame)
         for code, ids, how in properties:
             if not ids:
@@ -376,7 +380,8 @@ def check_ruleset(ruleset: RuleSet, *, contract: bool = True) -> list[Problem]:
     found = (contract_problems(ruleset) if contract else []) + structure_problems(ruleset) \
         + route_problems(ruleset, new_questions=contract) + fairness_problems(ruleset)
     try:
-        found += _Prover(ruleset).run()
+        with solving(take_turn=False) as s:  # never waits for, nor holds up, a result page
+            found += _Prover(ruleset, s).run()
     except Undecided as e:
         found.append(problem("CK015", ruleset.main_path, ruleset.line_of("ruleset"),
                              seconds=TIMEOUT_MS // 1000, reason=str(e)))
