@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .engine import Assessment, evaluate, normalise_answers
-from .errors import AnswersError, Problem, ScreeningError, Severity, problem
+from .errors import AnswersError, Problem, ScreeningError, Severity, capped_lines, problem
 from .loading import default_rules_dir, load
 from .register import record_loaded
 from .ruleset import RuleSet
-from .yamlio import read_yaml, strip_lines
+from .yamlio import ANSWERS_FILE, read_yaml, strip_lines
 
 
 def _rules_arg(value: str | None) -> Path:
@@ -26,10 +26,16 @@ def _rules_arg(value: str | None) -> Path:
 
 
 def read_answers(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    """Read an answers file (YAML or JSON mapping indicator ids to yes / no / unknown), with key lines."""
-    file = read_yaml(path)
+    """Read an answers file (YAML or JSON mapping indicator ids to yes / no / unknown), with key lines.
+
+    Anchors and aliases (RS015) and files past the answers limits (RS016) keep their own codes, whose
+    fixes say what to do; any other unreadable file is AN003.
+    """
+    file = read_yaml(path, ANSWERS_FILE)
     if file.problems:
         p = file.problems[0]
+        if p.code in ("RS015", "RS016"):
+            raise AnswersError([p])
         raise AnswersError([problem("AN003", str(path), p.line, reason=file.reason or p.message)])
     raw = file.raw
     answers = strip_lines(raw)
@@ -43,8 +49,9 @@ def read_answers(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:
-    for p in problems:
-        print(p.format(), file=out)
+    """At most ten problems, then '... and N more' (200,000 lines of one mistake help nobody)."""
+    for line in capped_lines(problems):
+        print(line, file=out)
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

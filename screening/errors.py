@@ -9,7 +9,7 @@ message`` and the app can show it without a traceback.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -61,6 +61,15 @@ CATALOGUE: dict[str, Entry] = {
               "ids are lower case letters, digits and underscores, starting with a letter"),
         Entry("RS014", "Bad message template", "{what} uses {{{field}}}, which is not one of {allowed}",
               "use only the named fields in braces, or write the braces twice to show them"),
+        Entry("RS015", "Anchors and aliases are not read",
+              "this line uses {what} ('{written}'); this tool does not read YAML anchors, aliases or "
+              "merge keys, because a rule file is read aloud and checked line by line, and an alias "
+              "hides what it repeats (nine lines of them can expand to a billion entries)",
+              "write the text out in full wherever it is needed (no &name, *name or <<: lines)"),
+        Entry("RS016", "File too large or too deeply nested",
+              "this file is too large or complex to read: {reason}",
+              "check it is the right file; a rule, scenario or answers file is far smaller (the "
+              "limits are listed in the README under Limits)"),
         Entry("RS012", "Dates out of order",
               "the review date {review} is not after the effective date {effective}",
               "set review_date later than effective_date"),
@@ -322,6 +331,37 @@ def problem(code: str, path: str = "", line: int = 0, **fields: object) -> Probl
     entry = CATALOGUE[code]
     return Problem(code=code, message=entry.template.format(**fields),
                    fix=entry.fix.format(**fields), path=path, line=line, severity=entry.severity)
+
+
+#: At most this many problems are printed or shown; the rest are counted in one line.  A person fixes
+#: problems from the top, and 200,000 lines of the same mistake help nobody (nor the terminal).
+SHOWN_PROBLEMS = 10
+
+
+def capped(problems: Sequence[Problem], limit: int = SHOWN_PROBLEMS) -> tuple[list[Problem], str]:
+    """The first ``limit`` problems and '... and N more' for the rest ('' when none are left out).
+
+    When some must be left out, errors come before warnings (otherwise the order is kept), so what
+    stops the rule set is never hidden behind what does not.
+    """
+    if len(problems) <= limit:
+        return list(problems), ""
+    ordered = sorted(problems, key=lambda p: p.severity is not Severity.ERROR)  # stable sort
+    return ordered[:limit], f"... and {len(ordered) - limit:,} more"
+
+
+def printable(line: str) -> str:
+    """``line`` with every invisible or control character (CR, ESC, U+202E, a lone surrogate...)
+    written as its escape, so text quoted from a file can neither break a line nor rewrite a terminal."""
+    if line.isprintable():
+        return line
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in line)
+
+
+def capped_lines(problems: Sequence[Problem], limit: int = SHOWN_PROBLEMS) -> list[str]:
+    """One printable ``path:line: CODE message; fix`` line per shown problem, then '... and N more'."""
+    shown, more = capped(problems, limit)
+    return [printable(p.format()) for p in shown] + ([more] if more else [])
 
 
 class ScreeningError(Exception):

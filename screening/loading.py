@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .compiler import Compiler
-from .errors import Problem, RuleSetError, Severity, problem, suggest
+from .errors import SHOWN_PROBLEMS, Problem, RuleSetError, Severity, problem, suggest
 from .ruleset import (
     Document,
     FairnessList,
@@ -75,7 +75,10 @@ def _validation_problems(err: ValidationError, raw: Any, path: str,
             key = str(loc[-1])
             parent = _model_at(model, loc[:-1])
             allowed = sorted(parent.model_fields) if parent else []
-            out.append(problem("RS004", path, line, key=key, suggestion=suggest(key, allowed),
+            # "did you mean" costs a fuzzy match: only for problems that will be shown (25,000 unknown
+            # keys would otherwise take seconds for lines nobody sees)
+            hint = suggest(key, allowed) if len(out) < SHOWN_PROBLEMS else ""
+            out.append(problem("RS004", path, line, key=key, suggestion=hint,
                                allowed=", ".join(allowed) or "(none)"))
             continue
         if e["type"] == "string_pattern_mismatch":

@@ -68,8 +68,10 @@ def test_evaluate_with_explicit_rules_and_json_answers(tmp_path: Path) -> None:
     (b"a: [unclosed\n", "AN003", "AN003 cannot read the answers"),
     (b"justifies_violence: [yes]\n", "AN002", ":1: AN002 the answer to 'justifies_violence' is ['yes']"),
     (b"justifies_violence: {a: 1}\n", "AN002", ":1: AN002 the answer to 'justifies_violence'"),
-    (b"[" * 5000 + b"]" * 5000, "AN003", "nested far too deeply"),
-    (b"? !!set {a}\n: yes\n", "AN003", "a list, set or mapping cannot be used as a key"),
+    (b"[" * 5000 + b"]" * 5000, "RS016", ":1: RS016 this file is too large or complex to read: it is "
+                                         "nested more than 40 levels deep"),
+    (b"? [a]\n: yes\n", "AN003", "a list, set or mapping cannot be used as a key"),
+    (b"? !!set {a}\n: yes\n", "AN003", "the tag '!!set' is not read by this tool"),
     (b"~: yes\n", "AN003", "an empty key (~ or null) cannot be used as a key"),
     (b"__lines__: yes\n", "AN003", "'__lines__' is reserved"),
 ])

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from screening import Problem, RuleSet
+from screening.errors import capped_lines
 from screening.ruleset import Contact
 from screening.salvage import salvage_contacts
 from screening.summary import md
@@ -79,7 +80,7 @@ def render_broken_rules(problems: Sequence[Problem]) -> None:
              f"concern now, call the {md(lead.name)} on **{tel(lead.phone)}**, or **{tel(em.phone)}** "
              f"if anyone is in immediate danger.", icon=":material/error:")
     st.markdown("Please tell the policy team who look after the rule files. What is wrong:")
-    st.code("\n".join(p.format() for p in problems), language=None, wrap_lines=True)
+    st.code("\n".join(capped_lines(problems)), language=None, wrap_lines=True)
 
 
 def render_failure(ruleset: RuleSet | None) -> None:

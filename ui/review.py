@@ -23,6 +23,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run u
 from screening import Problem, RuleSet, ScreeningError
 from screening import summary as summ
 from screening.engine import Assessment
+from screening.errors import capped
 from screening.opening import OpenedScreening
 from ui.downloads import download_button
 from ui.state import export_key_problems, get_ruleset
@@ -103,9 +104,12 @@ def _first_upper(text: str) -> str:
 
 
 def _show_problems(problems: tuple[Problem, ...]) -> None:
-    for p in problems:
+    shown, more = capped(problems)  # at most ten boxes, then one line saying how many more
+    for p in shown:
         st.error(f"**{summ.md(p.code)}**: {summ.md(p.message)}.\n\n{summ.md(_first_upper(p.fix))}.",
                  icon=":material/block:")
+    if more:
+        st.caption(more)
 
 
 def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
