@@ -1,6 +1,7 @@
 # The two commands: `make run` (start the app on 127.0.0.1) and `make test` (the whole suite).
 # Both create the virtual environment from nothing on a fresh machine; `make test` also installs
-# Debian's chromium for the browser tests when it is missing.
+# Debian's chromium for the browser tests when it is missing, and starts (or installs) PostgreSQL for
+# the store tests when none answers on 127.0.0.1:5432 (scripts/ensure-postgres.sh).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -24,7 +25,7 @@ lint: $(VENV)/.installed
 	$(PY) -m screening lint
 
 test: chromium lint
-	$(PY) -m pytest -q
+	SCREENING_TEST_POSTGRES="$$(scripts/ensure-postgres.sh)" $(PY) -m pytest -q
 
 # The browser tests drive Debian's chromium (never `playwright install`): apt-get it when it is
 # missing, through sudo unless already root.

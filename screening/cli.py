@@ -166,6 +166,39 @@ def cmd_keys(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Verify the audit trail's hash chain; exit 1 naming the first broken record (ST010)."""
+    from .store import Store
+
+    store = Store(args.database)
+    n, broken = store.verify_audit()
+    store.close()
+    if broken is not None:
+        _print_problems([problem("ST010", "", 0, seq=broken.seq, reason=broken.reason)], err)
+        return 1
+    print(f"the audit trail holds {n:,} records and its hash chain is unbroken", file=out)
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Delete the screenings whose retention period has passed (each deletion audited)."""
+    from .store import Store
+
+    store = Store(args.database)
+    _n, broken = store.verify_audit()
+    if broken is not None:  # never delete on top of a trail that cannot be trusted
+        store.close()
+        _print_problems([problem("ST010", "", 0, seq=broken.seq, reason=broken.reason)], err)
+        return 1
+    gone = store.purge(actor=args.actor)
+    store.close()
+    print(f"purged {len(gone):,} screening{'' if len(gone) == 1 else 's'} past retention "
+          f"({store.retention_days} days after closing; untouched drafts after 30 days)", file=out)
+    for ref in gone:
+        print(f"  {ref}", file=out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m screening",
                                 description="Prevent concern screening: rule files and the engine.")
@@ -196,6 +229,20 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Show which export key seals and which still verify (labels and "
                           "key ids, never the keys). Exit 2 when a key is too short or unreadable.")
     keys.set_defaults(func=cmd_keys)
+    aud = sub.add_parser("audit", help="verify the audit trail of saved screenings",
+                         description="verify: check the hash chain of every audit record. Exit 0 when "
+                         "unbroken, 1 naming the first broken record, 2 when the store cannot be reached.")
+    aud.add_argument("action", choices=("verify",))
+    aud.add_argument("--database", help="database URL (default: $SCREENING_DATABASE_URL or data/)")
+    aud.set_defaults(func=cmd_audit)
+    purge = sub.add_parser("purge", help="delete saved screenings past their retention period",
+                           description="Delete closed screenings older than the retention period "
+                           "($SCREENING_RETENTION_DAYS, default 90) and drafts untouched for 30 days; each "
+                           "deletion is audited. Refuses when the audit trail is broken (exit 1).")
+    purge.add_argument("--database", help="database URL (default: $SCREENING_DATABASE_URL or data/)")
+    purge.add_argument("--actor", default="retention (command line)",
+                       help="who is purging, for the audit trail")
+    purge.set_defaults(func=cmd_purge)
     return p
 
 

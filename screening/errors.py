@@ -288,6 +288,38 @@ CATALOGUE: dict[str, Entry] = {
               "{where} holds '{key}', which is not part of a screening export",
               "open the file exactly as it was exported; a file with added content cannot be relied on "
               "as the record"),
+        Entry("EX019", "The worker's decision does not fit the screening",
+              "the worker's decision to choose '{chosen}' {reason}",
+              "the file was edited, or kept a decision made before the answers changed; ask the "
+              "worker to record their decision on the answers as they stand and export it again"),
+        # --- the store of saved screenings -------------------------------------------------------
+        Entry("ST001", "Store unavailable", "the screening store cannot be reached just now ({reason})",
+              "your answers are still on this screen: note the recommendation and the contacts, try "
+              "saving again in a minute, and tell the team that runs the tool if it goes on"),
+        Entry("ST002", "Unknown reference", "no saved screening has the reference '{reference}'",
+              "check the reference (two groups of four letters and digits, for example KQ3X-M7TD)"),
+        Entry("ST003", "Reference not made", "a new reference could not be made",
+              "try again; tell the team that runs the tool if it goes on"),
+        Entry("ST004", "Screening already moved on", "screening {reference} {state}",
+              "open it from the review queue instead"),
+        Entry("ST005", "Saved elsewhere since", "screening {reference} was saved in another tab or "
+              "on another device since you opened it",
+              "reload it to see the newest answers before changing them"),
+        Entry("ST006", "Not a decision", "'{decision}' is not a review decision",
+              "choose one of: {allowed}"),
+        Entry("ST007", "Reason needed", "a reason is needed when the route differs from the "
+              "recommendation ({route} instead of {recommended})",
+              "give the reason in a sentence or two (10 characters or more)"),
+        Entry("ST008", "Sign-off needed", "choosing {route}, lower than the recommended {recommended}, "
+              "needs who signed it off",
+              "give the role of the senior officer who agreed it (judgement may raise a route; it is "
+              "never lowered silently)"),
+        Entry("ST009", "Store key problem", "the store's encryption key {reason}",
+              "set SCREENING_STORE_KEYS to the council's Fernet key(s), newest first, or in local mode "
+              "keep the key file beside the database (see the README)"),
+        Entry("ST010", "Audit trail broken", "the audit trail is broken at record {seq}: {reason}",
+              "do not purge anything; restore the database from its last good backup and report it "
+              "to your information governance lead"),
     )
 }
 
