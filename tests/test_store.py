@@ -207,8 +207,9 @@ def test_purge_deletes_only_what_has_expired_and_audits_it(store: Store) -> None
         c.execute(update(screenings).where(screenings.c.reference == old)
                   .values(closed_at=now() - timedelta(days=store.retention_days + 1)))
     assert store.purge(actor="lead") == [old]
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError) as e:
         store.get(old, actor="lead")
+    assert e.value.code == "ST002"
     assert store.get(recent, actor="lead").status == "closed"
     assert store.get(open_one, actor="lead").status == "submitted"
     assert store.verify_audit()[1] is None
@@ -326,3 +327,21 @@ def test_cli_audit_verify_names_the_broken_record_and_purge_refuses(tmp_path: Pa
     assert "ST010" in err.getvalue() and "record 2" in err.getvalue()
     assert main(["purge", "--database", db], out, err) == 1
     assert "Traceback" not in err.getvalue()
+
+
+def test_a_reference_that_cannot_be_made_unique_is_a_catalogue_error(store: Store,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from screening.store import store as module
+
+    monkeypatch.setattr(module, "new_reference", lambda: "AAAA-AAAA")
+    store.save_draft(actor="w", team="t", reference=None, step=0, payload={}, ruleset=RULES)
+    with pytest.raises(StoreError) as e:
+        store.save_draft(actor="w", team="t", reference=None, step=0, payload={}, ruleset=RULES)
+    assert e.value.code == "ST003"
+
+
+def test_a_bad_store_key_is_a_catalogue_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCREENING_STORE_KEYS", "not-a-key")
+    with pytest.raises(StoreError) as e:
+        Store(f"sqlite:///{tmp_path / 'x.db'}")
+    assert e.value.code == "ST009" and "Fernet" in str(e.value)

@@ -206,7 +206,7 @@ class Store:
                         break
                     except IntegrityError:
                         continue
-                else:  # pragma: no cover - five collisions in 1.5e11
+                else:  # five collisions in 1.5e11: something is wrong with the generator
                     raise StoreError("ST003")
                 trail.append(conn, at, actor, "create", reference)
                 return reference, 1
