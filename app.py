@@ -52,9 +52,14 @@ def main() -> None:
         return
     pages = [st.Page(str(HERE / "ui" / "screen.py"), title="Screen a concern", default=True,
                      icon=":material/assignment:")]
-    if (HERE / "ui" / "review.py").exists():
-        pages.append(st.Page(str(HERE / "ui" / "review.py"), title="Open a screening file",
-                             url_path="review", icon=":material/folder_open:"))
+    pages += [
+        st.Page(str(HERE / "ui" / "queue.py"), title="Review queue", url_path="queue",
+                icon=":material/inbox:"),
+        st.Page(str(HERE / "ui" / "review.py"), title="Open a screening file", url_path="review",
+                icon=":material/folder_open:"),
+        st.Page(str(HERE / "ui" / "dashboard.py"), title="Dashboard", url_path="dashboard",
+                icon=":material/monitoring:"),
+    ]
     page = st.navigation(pages, position="top" if len(pages) > 1 else "hidden")
     contacts.contact_banner(ruleset)  # every page, above anything that can fail
     if st.session_state.pop(FAILED, None):

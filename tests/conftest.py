@@ -41,6 +41,20 @@ def _test_register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["SCREENING_REGISTER"] = old
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Saved screenings go to a store of the test run's own, never the installation's data/."""
+    saved = {k: os.environ.get(k) for k in ("SCREENING_DATABASE_URL", "SCREENING_STORE_KEYS")}
+    os.environ["SCREENING_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('store') / 'test.db'}"
+    os.environ["SCREENING_STORE_KEYS"] = "3Fv0s7B0m5m3y8B6d4u4r8cJ1pX9r2k7QwE5t6y7u8I="
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

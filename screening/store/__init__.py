@@ -1,7 +1,7 @@
 """Saved screenings: the store (SQLite or PostgreSQL), encryption at rest, audit and retention."""
 
 from .cipher import Cipher, CipherError
-from .store import DECISIONS, Filters, Page, QueueRow, Saved, Store, StoreError, default_url
+from .store import DECISIONS, Filters, Page, QueueRow, Saved, Stats, Store, StoreError, default_url
 
-__all__ = ["DECISIONS", "Cipher", "CipherError", "Filters", "Page", "QueueRow", "Saved", "Store",
+__all__ = ["DECISIONS", "Cipher", "CipherError", "Filters", "Page", "QueueRow", "Saved", "Stats", "Store",
            "StoreError", "default_url"]

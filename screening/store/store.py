@@ -143,6 +143,15 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Stats:
+    """(created, outcome, team) per handed-over screening; (submitted, reviewed, decision, route,
+    recommended) per review."""
+
+    screenings: tuple[tuple[datetime, str, str], ...]
+    reviews: tuple[tuple[datetime | None, datetime, str, str, str], ...]
+
+
+@dataclass(frozen=True)
 class Filters:
     statuses: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
@@ -312,6 +321,19 @@ class Store:
                 .where(*where).order_by(c.urgent.desc(), c.created_at.desc(), c.id.desc())
                 .limit(per_page).offset((page - 1) * per_page)).all()
         return Page(tuple(QueueRow(*r) for r in rows), int(total), page, per_page)
+
+    def stats(self, since: datetime | None = None) -> Stats:
+        """What the dashboard draws: no free text, no answers, only counts and dates."""
+        c, r = screenings.c, reviews.c
+        where = [c.status != "draft"] + ([c.created_at >= since] if since is not None else [])
+        with self._tx() as conn:
+            made = conn.execute(select(c.created_at, c.outcome, c.team).where(*where)).all()
+            rows = conn.execute(
+                select(c.submitted_at, r.created_at, r.decision, r.route, r.recommended)
+                .join(reviews, reviews.c.screening_id == c.id).where(*where)).all()
+        return Stats(
+            screenings=tuple((m.created_at, m.outcome or "", m.team) for m in made),
+            reviews=tuple((x.submitted_at, x.created_at, x.decision, x.route, x.recommended) for x in rows))
 
     def drafts_of(self, actor: str) -> list[tuple[str, datetime, int]]:
         """The author's own drafts (reference, last saved, step), newest first."""

@@ -1,0 +1,54 @@
+"""Hand over: the result page saves the screening to the store and gives a short reference.
+
+The worker quotes the reference on the phone to the Prevent Lead, who finds it in the review queue.
+What is kept is the sealed export (the same record a downloaded file holds) and nothing more; if the
+store cannot be reached the worker is told so in plain words and everything stays on screen.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from screening import RuleSet
+from screening import summary as summ
+from screening.engine import Assessment
+from screening.record import ScreeningRecord
+from screening.store import StoreError
+
+from .storage import actor, get_store
+
+
+def _key(nonce: int) -> str:
+    return f"handover.reference.{nonce}"
+
+
+def handover_box(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord, nonce: int) -> None:
+    """The 'Save and hand over' button, or the reference once saved."""
+    st.header("Hand over")
+    reference = st.session_state.get(_key(nonce))
+    if reference:  # made by the store from A-Z, 0-9 and a hyphen: nothing to escape
+        st.success(f"Saved for review. Your reference is **{reference}**: quote it when you "
+                   "phone the Prevent Lead or your supervisor.", icon=":material/task_alt:")
+        return
+    st.markdown("Save this screening so your supervisor or the Prevent Lead can review it. You get a "
+                "short reference to quote on the phone.")
+    if not st.button("Save and hand over", key=f"handover.save.{nonce}"):
+        return
+    store, problems = get_store()
+    try:
+        if store is None:
+            raise StoreError("ST001", reason=problems[0].message if problems else "not configured")
+        export = summ.to_json(ruleset, assessment, record)
+        ref, _ = store.save_draft(actor=actor(), team=record.screener_team or "", reference=None,
+                                  step=0, payload={"export": export},
+                                  ruleset=(assessment.ruleset_id, assessment.ruleset_version,
+                                           assessment.ruleset_sha256))
+        store.submit(ref, actor=actor(), outcome=assessment.outcome,
+                     urgent=bool(getattr(assessment, "urgent_checks", ())), payload={"export": export})
+    except StoreError as e:
+        p = e.problems[0]
+        st.error(f"**{summ.md(p.code)}**: {summ.md(p.message)}.\n\n{summ.md(p.fix)}.",
+                 icon=":material/cloud_off:")
+        return
+    st.session_state[_key(nonce)] = ref
+    st.rerun()
