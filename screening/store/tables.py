@@ -49,6 +49,7 @@ screenings = Table(
     Index("ix_screenings_created", "created_at"),
     Index("ix_screenings_closed", "closed_at"),
     Index("ix_screenings_author", "author", "updated_at"),
+    Index("ix_screenings_order", "urgent", "created_at", "id"),  # the queue's order (migration 0002)
 )
 
 reviews = Table(
