@@ -122,6 +122,36 @@ def cross_check(body: dict[str, Any], answers: dict[str, str], record: Screening
                                                  f"recommendation stored is '{a.outcome}'")
 
 
+def departure_check(record: ScreeningRecord, a: Assessment) -> None:
+    """The worker's decision must depart from this file's recommendation, on its answers (EX019).
+
+    A decision records what it departed from (:class:`screening.record.Departure`); one naming
+    another recommendation, other rules or other answers is stale or edited, and a summary would
+    misstate what the worker was told.  A file from before that was recorded is checked only for a
+    chosen route equal to the recommendation, the stale record this check exists to stop.
+    """
+    d = record.departure
+    if d is None:
+        return
+
+    def stale(reason: str) -> ScreeningError:
+        return refuse("EX019", chosen=short(d.outcome), reason=reason)
+
+    if d.outcome == a.outcome:
+        raise stale("is the stored recommendation itself, so the route the worker departed from "
+                    "is not recorded")
+    if not d.recorded:
+        return
+    if d.recommended != a.outcome:
+        raise stale(f"departs from the recommendation '{d.recommended}', but the file's stored "
+                    f"recommendation is '{short(a.outcome)}'")
+    if d.ruleset_sha256 != a.ruleset_sha256:
+        raise stale(f"was made under other rules (sha256 {d.ruleset_sha256[:12]}...) than the file's "
+                    f"stored result (sha256 {short(a.ruleset_sha256, 12)}...)")
+    if not d.made_on(a.ruleset_sha256, a.answer_map):
+        raise stale("was made on other answers than the file holds")
+
+
 def same_rules_check(ruleset: RuleSet, answers: dict[str, str], record: ScreeningRecord,
                      a: Assessment, which: str = "today's rules") -> Assessment:
     """Made with ``ruleset``: the stored result must be exactly what it gives (EX011).

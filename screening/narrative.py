@@ -272,15 +272,16 @@ def _departure(ruleset: RuleSet, a: Assessment, record: ScreeningRecord) -> str:
     d = record.departure
     if d is None:
         return ""
-    text = (f"The tool recommended {_title(ruleset, a.outcome)}. The worker chose a different route: "
+    recommended = d.recommended or a.outcome  # as recorded when the worker decided, never recomputed
+    text = (f"The tool recommended {_title(ruleset, recommended)}. The worker chose a different route: "
             f"{_title(ruleset, d.outcome)}. Their reason: {_ended(_clean(d.reason))}")
     role = _clean(d.agreed_by)
     agreed = f" Agreed by {role}." if role else ""
     try:
-        lower = is_lowering(ruleset, a.outcome, d.outcome)
+        lower = is_lowering(ruleset, recommended, d.outcome)
     except ValueError:
         return text + agreed
-    if d.outcome == a.outcome:
+    if d.outcome == recommended:
         return text + agreed
     if lower and role:
         return text + f" The route was lowered (less serious than the recommendation), agreed by {role}."

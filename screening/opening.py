@@ -23,7 +23,7 @@ import hmac
 import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from pydantic import ValidationError
@@ -31,12 +31,13 @@ from pydantic import ValidationError
 from .engine import Assessment, CouldBecome, Evidence, FiredRule, evaluate
 from .errors import AnswersError, Problem, ScreeningError, problem
 from .export import FORMAT, FORMAT_VERSION, KEYED, PLAIN, ExportKey, export_keys, integrity, keyed_integrity
-from .export_checks import cross_check, extra_fields, refuse, same_rules_check, short
+from .export_checks import cross_check, departure_check, extra_fields, refuse, same_rules_check, short
 from .record import READING_FILE, ScreeningRecord
 from .register import load_registered
 from .ruleset import ANSWERS, RuleSet
 
 MAX_BYTES = 2_000_000  # a real export is a few kilobytes; refuse anything absurd before parsing
+EXPORT_SUFFIX = ".json"  # what the result page saves; its PDF and Markdown summaries cannot be opened
 MAX_DEPTH = 16  # a real export nests 6 deep; refused before anything walks the tree recursively
 MAX_DIGITS = 30  # the only numbers in an export are small (format_version)
 
@@ -137,9 +138,41 @@ def _check_tree(body: Any) -> None:
                                   "escape such as \\ud800)") from None
 
 
+def size_words(n: int) -> str:
+    """A file size as a person reads it: bytes, kB or MB (decimal, as file managers show them)."""
+    if n < 1_000:
+        return f"{n:,} bytes"
+    if n < 1_000_000:
+        return f"{n // 1_000:,} kB"
+    return f"{n / 1_000_000:,.1f} MB".replace(".0 MB", " MB")
+
+
+def _too_large(n: int) -> ScreeningError:
+    return refuse("EX002", reason=f"it is {size_words(n)} ({n:,} bytes), and the largest screening file "
+                                  f"this tool opens is {size_words(MAX_BYTES)}; an export is a few "
+                                  "kilobytes")
+
+
+def check_upload(name: str, size: int) -> None:
+    """Refuse, in words, an upload that cannot be an export: another type of file, or too large.
+
+    The upload box accepts any file so that this can say why: the browser's own refusal is a small
+    icon and a MIME type ("application/pdf files are not allowed").  The type is judged by the
+    name's ending, as the box did; what is inside is checked by :func:`read_export`.
+    """
+    suffix = PurePath(name).suffix.lower()
+    if suffix != EXPORT_SUFFIX:
+        given = f"a {short(suffix, 12)} file" if suffix else "a file with no type in its name"
+        raise refuse("EX002", reason=f"'{short(name)}' is {given}, and a screening is opened from "
+                                     f"the {EXPORT_SUFFIX} file saved from its result page (its PDF "
+                                     "or Markdown summary cannot be opened here)")
+    if size > MAX_BYTES:
+        raise _too_large(size)
+
+
 def _parse(data: bytes) -> dict[str, Any]:
     if len(data) > MAX_BYTES:
-        raise refuse("EX002", reason=f"it is {len(data):,} bytes, far larger than any screening export")
+        raise _too_large(len(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -278,7 +311,8 @@ def read_export(data: bytes, ruleset: RuleSet, register: str | Path | None = Non
     a plain checksum when an export key is set (EX007), a keyed seal when none is set (EX008) or a
     key this tool does not hold (EX009), copies in the file that disagree (EX010), a stored result
     its own rules do not give (EX011), a damaged register entry for those rules (EX013), a bad
-    export key setting (EX014, EX015) or a name no export has (EX016).  A file whose rules the
+    export key setting (EX014, EX015), a name no export has (EX016), or a worker's decision that
+    does not depart from this file's recommendation on its answers (EX019).  A file whose rules the
     register does not hold opens with ``unverified`` set (EX012).
     """
     keys = export_keys()  # a bad key setting is refused before any file is read
@@ -295,6 +329,7 @@ def read_export(data: bytes, ruleset: RuleSet, register: str | Path | None = Non
                                              for k in ("id", "version", "sha256")):
         raise _invalid("ruleset", "which rule set made this screening is not recorded")
     cross_check(body, answers, record, stored_assessment, made)
+    departure_check(record, stored_assessment)
     exported_at = body.get("exported_at", "")
     if not isinstance(exported_at, str):
         raise _invalid("exported_at", "it is not a date and time")

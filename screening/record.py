@@ -7,9 +7,12 @@ person screened.  It is what the exports, the review page and (later) the store 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .ruleset import Answer
@@ -63,12 +66,33 @@ def _plain(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
+def answers_fingerprint(answers: Mapping[str, str]) -> str:
+    """SHA-256 naming one complete set of answers (every question, ``unknown`` included).
+
+    A departure keeps this instead of a second copy of the answers: enough to tell that the answers
+    changed after the decision, and for an opened file to show the decision was made on its answers.
+    Canonical JSON (sorted, no spaces), so neither key order nor an odd id can make two sets collide.
+    """
+    text = json.dumps(dict(sorted(answers.items())), separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_SHA256 = r"^([0-9a-f]{64})?$"
+
+
 class Departure(BaseModel):
     """The worker chose a different route from the recommendation; both are kept, with the reason.
 
     ``agreed_by`` is the *role* of whoever agreed a less serious route (for example "Safeguarding
     Officer"), never a name; it is empty when nobody was recorded (and in files made before it
     existed).  The form requires it for a lowered route; the model does not, so old files still open.
+
+    ``recommended``, ``ruleset_sha256`` and ``answers_sha256`` record what the worker departed from:
+    the recommended outcome, under which rules and on which answers (:func:`answers_fingerprint`).
+    Summaries say "recommended Y" from here, never from a later evaluation, and a decision whose
+    answers or rules have since changed is stale (:meth:`made_on`): the app clears it and asks again,
+    and an opened file whose decision does not fit its own answers is refused (EX019).  All three
+    are set by the app; all three are empty only in files made before they existed.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -76,8 +100,12 @@ class Departure(BaseModel):
     outcome: str
     reason: str = Field(min_length=1)
     agreed_by: str = ""
+    recommended: str = Field(default="", pattern=r"^([a-z][a-z0-9_]{0,63})?$")
+    ruleset_sha256: str = Field(default="", pattern=_SHA256)
+    answers_sha256: str = Field(default="", pattern=_SHA256)
 
-    _text = field_validator("outcome", "reason", "agreed_by", mode="before")(_plain)
+    _text = field_validator("outcome", "reason", "agreed_by", "recommended", "ruleset_sha256",
+                            "answers_sha256", mode="before")(_plain)
 
     @field_validator("reason")
     @classmethod
@@ -88,6 +116,27 @@ class Departure(BaseModel):
         if not reading and not reason_is_meaningful(value):
             raise ValueError(f"the reason must be at least {MIN_REASON_CHARS} characters")
         return value
+
+    @model_validator(mode="after")
+    def _departed_from(self) -> Self:
+        """All of what it departed from, or none of it (an old file); and another route than that."""
+        given = (self.recommended, self.ruleset_sha256, self.answers_sha256)
+        if any(given) and not all(given):
+            raise ValueError("the recommendation it departs from is recorded only in part "
+                             "(recommended, ruleset_sha256 and answers_sha256 go together)")
+        if self.recommended and self.outcome == self.recommended:
+            raise ValueError(f"the chosen route '{self.outcome}' is the recommendation itself")
+        return self
+
+    @property
+    def recorded(self) -> bool:
+        """Does it record the recommendation it departed from? (False only in older files.)"""
+        return bool(self.recommended)
+
+    def made_on(self, ruleset_sha256: str, answers: Mapping[str, str]) -> bool:
+        """Was it made under these rules and on exactly these answers (every question)?"""
+        return (self.recorded and self.ruleset_sha256 == ruleset_sha256
+                and self.answers_sha256 == answers_fingerprint(answers))
 
 
 class ScreeningRecord(BaseModel):

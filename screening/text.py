@@ -60,6 +60,9 @@ LIMITS: dict[str, Limit] = {
     "reason": Limit(2_000, "The reason for choosing another route"),
     "agreed_by": Limit(200, "Who agreed it"),
     "outcome": Limit(64, "The route chosen"),
+    "recommended": Limit(64, "The route recommended"),
+    "ruleset_sha256": Limit(64, "The rules' content hash"),
+    "answers_sha256": Limit(64, "The answers' fingerprint"),
     "started_at": Limit(40, "When the screening started"),
     "completed_at": Limit(40, "When the screening was completed"),
 }

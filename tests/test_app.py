@@ -6,6 +6,7 @@ shows what the YAML says, not what the tests happen to remember.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -123,12 +124,108 @@ def test_gate_yes_jumps_straight_to_emergency_screen_then_can_be_recorded() -> N
     assert title(at) == gate.title  # the result page keeps the emergency route
 
 
-def test_back_from_emergency_screen_returns_to_the_gate_with_answers() -> None:
+def test_back_from_emergency_screen_clears_the_mistaken_yes_and_asks_again() -> None:
     at = start()
+    at.radio(key="answer.0.imminent_travel").set_value("no").run()
     at.radio(key="answer.0.imminent_danger").set_value("yes").run()
+    assert title(at) == RULES.outcome("emergency").title
     at.button(key="nav.back").click().run()
     assert title(at) == RULES.factors[0].title
-    assert at.radio(key="answer.0.imminent_danger").value == "yes"
+    assert at.radio(key="answer.0.imminent_danger").value is None  # no answer selected
+    assert at.radio(key="answer.0.imminent_travel").value == "no"  # the other answers are kept
+    assert "imminent_danger" not in at.session_state["journey"].answers
+    note = "Your answer Yes was cleared because you said it was a mistake"
+    assert note in texts(at)
+    answer_page(at, {"imminent_danger": None})  # Next without it: it must be answered again
+    assert title(at) == RULES.factors[0].title
+    assert f"{summary.md(RULES.indicator('imminent_danger').question)}" in "\n".join(
+        e.value for e in at.error)
+    at.radio(key="answer.0.imminent_danger").set_value("no").run()
+    assert note not in texts(at)
+    at.button(key="nav.next").click().run()
+    assert title(at) == RULES.factor("engagement").title
+
+
+def _lower_the_route_then_back_to_check(answers: dict[str, str], chosen: str) -> AppTest:
+    """Complete a screening, record a less serious route with its sign-off, go back to Check."""
+    at = complete(answers)
+    at.selectbox(key="departure.0.outcome").select(chosen).run()
+    at.text_area(key="departure.0.reason").input("Known to the school; the remark was a quoted lyric")
+    at.text_input(key="departure.0.agreed_by").input("Safeguarding Officer")
+    at.checkbox(key="departure.0.confirmed").check()
+    at.button(key="departure.save").click().run()
+    assert at.session_state["journey"].departure is not None
+    at.button(key="nav.back").click().run()
+    assert title(at) == "Check your answers"
+    return at
+
+
+def _change(at: AppTest, factor: str, answers: dict[str, str]) -> AppTest:
+    """Change on the check page: new answers on that factor's page, back to Check."""
+    at.button(key=f"change.{factor}").click().run()
+    for k, v in answers.items():
+        at.radio(key=f"answer.0.{k}").set_value(v)
+    at.button(key="nav.next").click().run()
+    assert title(at) == "Check your answers"
+    return at
+
+
+def test_a_decision_is_cleared_when_the_answers_change_and_asked_again() -> None:
+    # the issue's case: lower the route, then change answers until the tool recommends that route
+    at = _lower_the_route_then_back_to_check({"us_and_them": "yes", "isolated": "yes"},
+                                             "consider_safeguarding")
+    _change(at, "personal_circumstances", {"isolated": "no"})
+    at.button(key="nav.next").click().run()
+    support, advice = RULES.outcome("consider_safeguarding").title, RULES.outcome("prevent_lead_advice").title
+    assert title(at) == support
+    j = at.session_state["journey"]
+    assert j.departure is None
+    assert (f"Your earlier decision to choose {support} instead of {advice} was cleared because you "
+            "changed your answers; decide again.") in texts(at)
+    assert at.selectbox(key="departure.0.outcome") is not None  # asked again: the form is open
+    md = _markdown_export(at)
+    assert "The worker chose" not in md and "quoted lyric" not in md
+    # deciding again records a new decision, on these answers, and the note goes
+    at.selectbox(key="departure.0.outcome").select("contact_prevent_lead")
+    at.text_area(key="departure.0.reason").input("They named a banned group's leader as a hero")
+    at.button(key="departure.save").click().run()
+    j = at.session_state["journey"]
+    assert j.departure is not None and j.departure.recommended == "consider_safeguarding"
+    assert "was cleared because" not in texts(at)
+    assert f"The tool recommended {support}. The worker chose" in _markdown_export(at)
+
+
+def test_any_change_of_answer_clears_the_decision_even_with_the_same_recommendation() -> None:
+    at = _lower_the_route_then_back_to_check({"us_and_them": "yes", "isolated": "yes"}, "no_prevent_concern")
+    _change(at, "protective", {"trusted_adult": "yes"})  # protective: never changes the route
+    at.button(key="nav.next").click().run()
+    assert title(at) == RULES.outcome("prevent_lead_advice").title
+    assert at.session_state["journey"].departure is None
+    assert "was cleared because you changed your answers" in texts(at)
+
+
+def test_answers_changed_and_changed_back_keep_the_decision() -> None:
+    at = _lower_the_route_then_back_to_check({"us_and_them": "yes", "isolated": "yes"}, "no_prevent_concern")
+    _change(at, "personal_circumstances", {"isolated": "no"})
+    _change(at, "personal_circumstances", {"isolated": "yes"})
+    at.button(key="nav.next").click().run()
+    j = at.session_state["journey"]
+    assert j.departure is not None and j.departure.outcome == "no_prevent_concern"
+    assert "was cleared" not in texts(at)
+
+
+def test_the_export_keeps_the_recommendation_the_worker_departed_from() -> None:
+    at = _lower_the_route_then_back_to_check({"us_and_them": "yes", "isolated": "yes"}, "no_prevent_concern")
+    at.button(key="nav.next").click().run()
+    from ui.result import record_of
+    record = record_of(RULES, at.session_state["journey"])
+    a = screening.evaluate(RULES, record.answers)
+    body = json.loads(summary.to_json(RULES, a, record))
+    d = body["record"]["departure"]
+    assert d["recommended"] == "prevent_lead_advice" and d["ruleset_sha256"] == RULES.sha256
+    assert summary.read_export(json.dumps(body).encode(), RULES).record.departure == record.departure
+    advice = RULES.outcome("prevent_lead_advice").title
+    assert f"The tool recommended {advice}. The worker chose" in _markdown_export(at)
 
 
 def test_back_keeps_answers() -> None:

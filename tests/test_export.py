@@ -270,12 +270,13 @@ def test_oversized_file_is_refused_before_parsing(rs):
     assert code == "EX002" and "2,000,001 bytes" in message
 
 
-def test_uploader_limit_matches_max_bytes():
+def test_uploader_limit_lets_a_too_large_file_reach_the_words_that_refuse_it():
     config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
     mb = config["server"]["maxUploadSize"]
-    # Streamlit's browser side counts an MB as 10^6 bytes (2^20 on Windows), its server as 2^20: the
-    # uploader stops anything much over MAX_BYTES, and read_export refuses the rest (EX002)
-    assert mb * 1_000_000 <= MAX_BYTES <= mb * 1024 * 1024
+    # Streamlit's browser side counts an MB as 10^6 bytes (2^20 on Windows), its server as 2^20.  A
+    # file somewhat over MAX_BYTES must reach read_export, which says its size and the limit (EX002),
+    # rather than be stopped by the browser's icon; the cap still bounds what a session can hold.
+    assert MAX_BYTES * 4 <= mb * 1_000_000 <= 10_000_000
 
 
 def _mutations(body, rng):

@@ -32,10 +32,10 @@ def export(departure: Departure | None = None, noticed: str = "Said [x](http://e
     return summary.to_json(rs, evaluate(rs, ANSWERS), rec).encode()
 
 
-def upload(data: bytes) -> AppTest:
+def upload(data: bytes, name: str = "screening.json", mime: str = "application/json") -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30).run()
     assert not at.exception
-    at.file_uploader(key="review.upload").set_value(("screening.json", data, "application/json")).run()
+    at.file_uploader(key="review.upload").set_value((name, data, mime)).run()
     assert not at.exception
     return at
 
@@ -66,15 +66,86 @@ def test_valid_file_shows_narrative_trace_and_same_rules():
     assert not at.warning
     assert "Today's rules are the ones this screening was made with" in at.success[0].value
     assert "[x](http" not in text and "<b>" not in text
-    seal = at.info[0].value
+    seal = plain(at.info[0].value)
+    assert seal.startswith("**The file's integrity check passed**: it has not been changed since it "
+                           "was exported, unless whoever changed it also recomputed the check.")
     assert "detects accidental or casual changes only, not who made the file" in seal
 
 
 def test_keyed_file_says_it_is_sealed_with_the_councils_key(monkeypatch):
     monkeypatch.setenv(KEY_ENV, "council-export-key-0123456789abcdef")
     at = upload(export())
-    assert "sealed with the council's export key" in at.info[0].value
+    seal = plain(at.success[1].value)
+    assert seal.startswith("**The file's integrity check passed with the council's export key**")
+    assert "sealed with the council's export key" in seal
+    assert "it has not been changed since it was exported" in seal
     assert "not who made the file" not in " ".join(i.value for i in at.info)
+
+
+def test_every_answer_is_listed_by_factor_in_journey_order_with_the_journeys_labels():
+    from ui.state import ordered_factors
+
+    rs = load()
+    answers = {**ANSWERS, "imminent_danger": "no", "money_stress": "unknown"}
+    rec = ScreeningRecord(answers=answers, noticed_what="Said the group is to blame")
+    at = upload(summary.to_json(rs, evaluate(rs, answers), rec).encode())
+    assert any(h.value == "Every answer, by factor" for h in at.subheader)
+    text = plain(all_markdown(at))
+    labels = rs.wording.answer_labels
+    unanswered = f"Not answered (counts as {labels.unknown})"
+    where = -1
+    for factor in ordered_factors(rs):  # each factor's title, then its questions, in journey order
+        where = text.index(f"**{factor.title}**", where + 1)
+        for ind in factor.indicators:
+            given = answers.get(ind.id)
+            shown = {"yes": labels.yes, "no": labels.no, "unknown": labels.unknown}.get(given, unanswered)
+            where = text.index(f"- {ind.question} — **{shown}**", where + 1)
+    assert f"— **{labels.unknown}**" in text and f"— **{labels.no}**" in text
+
+
+def test_a_file_of_another_type_is_refused_in_words():
+    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert not list(at.file_uploader(key="review.upload").proto.type)  # the browser lets any through
+    at = upload(b"%PDF-1.4 a summary", name="screening-summary.pdf", mime="application/pdf")
+    assert len(at.error) == 1
+    error = plain(at.error[0].value)
+    assert error.startswith("**EX002**: this file is not a screening export: 'screening-summary.pdf' "
+                            "is a .pdf file, and a screening is opened from the .json file saved "
+                            "from its result page")
+    assert not at.success
+
+
+def test_a_file_with_no_type_is_refused_in_words():
+    at = upload(export(), name="screening", mime="application/octet-stream")
+    assert "'screening' is a file with no type in its name" in plain(at.error[0].value)
+
+
+def test_a_file_too_large_is_refused_with_its_size_and_the_limit():
+    from screening.opening import MAX_BYTES
+
+    at = upload(b" " * (MAX_BYTES + 500_000))
+    error = plain(at.error[0].value)
+    assert "EX002" in error
+    assert "it is 2.5 MB (2,500,000 bytes), and the largest screening file this tool opens is 2 MB" in error
+    assert "at most 2 MB" in plain(" ".join(c.value for c in at.caption))  # said before any upload
+
+
+def test_a_file_whose_decision_departs_from_another_recommendation_is_refused():
+    from screening.record import answers_fingerprint
+
+    rs = load()
+    other = {"justifies_violence": "yes"}
+    a = evaluate(rs, other)  # the decision was made when the tool said contact_prevent_lead
+    d = Departure(outcome="no_prevent_concern", reason="Known to the school; a quoted lyric",
+                  agreed_by="Safeguarding Officer", recommended=a.outcome, ruleset_sha256=rs.sha256,
+                  answers_sha256=answers_fingerprint(a.answer_map))
+    at = upload(export(d))
+    assert len(at.error) == 1
+    error = plain(at.error[0].value)
+    assert error.startswith("**EX019**: the worker's decision to choose 'no_prevent_concern' departs "
+                            "from the recommendation 'contact_prevent_lead', but the file's stored "
+                            "recommendation is 'prevent_lead_advice'")
+    assert not at.success and "Talk it through" not in all_markdown(at)
 
 
 def test_plain_file_is_refused_when_the_council_has_a_key(monkeypatch):
@@ -254,7 +325,7 @@ def test_a_file_sealed_with_an_older_key_says_so(monkeypatch):
     monkeypatch.delenv(KEY_ENV)
     monkeypatch.setenv(KEYS_ENV, f"2026:{new},2025:{old}")
     at = upload(data)
-    assert "sealed with an older council export key (2025)" in at.info[0].value
+    assert "integrity check passed with an older council export key (2025)" in at.success[1].value
     monkeypatch.setenv(KEYS_ENV, f"2026:{new}")
     at = upload(data)
     assert len(at.error) == 1 and "EX009" in at.error[0].value and "retired" in at.error[0].value
@@ -271,3 +342,24 @@ def test_a_short_export_key_replaces_the_json_download_on_the_result_page(monkey
     assert "EX014" in errors and "9 bytes long; a key must be at least 32 bytes" in errors
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download PDF", "Download Markdown"]  # the other downloads remain
+
+
+def test_in_the_browser_a_wrong_or_too_large_file_is_refused_in_words(page, app_url):
+    """The real uploader: Streamlit's own refusal (a small icon and 'application/pdf files are not
+    allowed') never happens; the file reaches the page, which says why in words."""
+    from playwright.sync_api import expect
+
+    from screening.opening import MAX_BYTES
+
+    page.set_default_timeout(60_000)
+    page.goto(f"{app_url}/review")
+    chooser = page.locator("input[type=file]")
+    chooser.set_input_files(files=[{"name": "screening-summary.pdf", "mimeType": "application/pdf",
+                                    "buffer": b"%PDF-1.4 a summary"}])
+    expect(page.get_by_text("'screening-summary.pdf' is a .pdf file", exact=False)).to_be_visible()
+    expect(page.get_by_text("files are not allowed", exact=False)).to_have_count(0)
+    chooser.set_input_files(files=[{"name": "screening.json", "mimeType": "application/json",
+                                    "buffer": b" " * (MAX_BYTES * 3 // 2)}])
+    expect(page.get_by_text("it is 3 MB (3,000,000 bytes), and the largest screening file this tool "
+                            "opens is 2 MB", exact=False)).to_be_visible()
+    expect(page.get_by_text("File is too large", exact=False)).to_have_count(0)

@@ -14,8 +14,8 @@ from typing import ParamSpec
 
 import streamlit as st
 
-from screening import RuleSet, evaluate
-from screening.record import Departure, is_lowering, now_utc, reason_is_meaningful
+from screening import Assessment, RuleSet, evaluate
+from screening.record import Departure, answers_fingerprint, is_lowering, now_utc, reason_is_meaningful
 from screening.ruleset import Category
 
 from .state import ACCOUNT_FIELDS, journey, new_journey, plan
@@ -71,10 +71,23 @@ def valid_answers(ruleset: RuleSet, answers: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in answers.items() if k in ids}
 
 
-def _check_emergency(ruleset: RuleSet) -> None:
+def emergency_triggers(ruleset: RuleSet, answers: dict[str, str],
+                       changed: tuple[str, ...]) -> tuple[str, ...]:
+    """The yes answers that made these answers an emergency: those just given, when they are among
+    the evidence of the emergency rules that fired; otherwise all of that evidence."""
+    a = evaluate(ruleset, valid_answers(ruleset, answers))
+    emergency = {o.id for o in ruleset.outcomes if o.category is Category.EMERGENCY}
+    evidence = tuple(dict.fromkeys(e.indicator for f in a.fired if f.outcome in emergency
+                                   for e in f.evidence if e.answer == "yes"))
+    just_given = tuple(i for i in evidence if i in changed)
+    return just_given or evidence
+
+
+def _check_emergency(ruleset: RuleSet, changed: tuple[str, ...] = ()) -> None:
     j = journey()
     if not j.emergency_seen and is_emergency(ruleset, j.answers):
         j.emergency, j.missing = True, ()
+        j.emergency_by = emergency_triggers(ruleset, j.answers, changed)
 
 
 @guarded
@@ -87,17 +100,22 @@ def on_answer(ruleset: RuleSet, indicator_id: str) -> None:
     else:
         j.answers[indicator_id] = str(value)
         j.missing = tuple(m for m in j.missing if m != indicator_id)
-    _check_emergency(ruleset)
+        j.retracted = tuple(r for r in j.retracted if r != indicator_id)
+    _check_emergency(ruleset, (indicator_id,))
 
 
-def _sync_step_answers(ruleset: RuleSet) -> None:
+def _sync_step_answers(ruleset: RuleSet) -> tuple[str, ...]:
+    """Copy this page's radios into the journey; the ids whose answer changed."""
     j = journey()
     step = plan(ruleset)[j.step]
+    changed: list[str] = []
     if step.factor is not None:
         for ind in step.factor.indicators:
             value = st.session_state.get(answer_key(ind.id))
-            if value is not None:
+            if value is not None and j.answers.get(ind.id) != str(value):
                 j.answers[ind.id] = str(value)
+                changed.append(ind.id)
+    return tuple(changed)
 
 
 @guarded
@@ -123,8 +141,7 @@ def _advance(ruleset: RuleSet) -> None:
 @guarded
 def next_factor(ruleset: RuleSet) -> None:
     """Next on a question page: every question needs an answer (Don't know is an answer)."""
-    _sync_step_answers(ruleset)
-    _check_emergency(ruleset)
+    _check_emergency(ruleset, _sync_step_answers(ruleset))
     j = journey()
     if j.emergency:
         return
@@ -148,14 +165,33 @@ def next_account(ruleset: RuleSet) -> None:
     _advance(ruleset)
 
 
+def retract_emergency() -> None:
+    """'Back (I answered by mistake)': the answers that opened the emergency screen are cleared.
+
+    Keeping them would leave the mistaken yes selected, so the next click on anything would open the
+    emergency screen again, and Check your answers and every export would carry it.  The questions
+    are asked again: no option selected, with a note saying why (:attr:`Journey.retracted`).
+    """
+    j = journey()
+    for ind in j.emergency_by:
+        j.answers.pop(ind, None)
+        st.session_state.pop(answer_key(ind), None)  # the radio is drawn again with nothing selected
+    j.retracted = tuple(dict.fromkeys((*j.retracted, *j.emergency_by)))
+    j.emergency, j.emergency_by = False, ()
+
+
 @guarded
 def back(ruleset: RuleSet) -> None:
-    """Back: the previous page, or the check page when the worker came from it. Nothing is lost."""
+    """Back: the previous page, or the check page when the worker came from it.
+
+    Nothing is lost, except from the emergency screen, whose Back says the danger answer was a
+    mistake and so clears it (:func:`retract_emergency`).
+    """
     j = journey()
     sync_account()
     j.missing = ()
     if j.emergency:
-        j.emergency = False
+        retract_emergency()
     elif j.result:
         j.result = False
     elif j.returning:
@@ -207,9 +243,13 @@ def record_departure(ruleset: RuleSet, recommended: str) -> None:
     """'I disagree': another outcome and a reason, both required; the recommendation is kept too.
 
     Lowering the route also needs the role of whoever agreed it and a confirmation; until all of
-    that is given nothing is recorded and the form lists what is missing.
+    that is given nothing is recorded and the form lists what is missing.  The decision records what
+    it departs from (the recommendation, the rules and a fingerprint of the answers), worked out
+    again here from the journey, so :func:`reconcile_departure` can tell when it has gone stale.
     """
     j = journey()
+    assessment = evaluate(ruleset, valid_answers(ruleset, j.answers))
+    recommended = assessment.outcome
     outcome = st.session_state.get(departure_key("outcome"))
     reason = str(st.session_state.get(departure_key("reason")) or "").strip()
     agreed_by = " ".join(str(st.session_state.get(departure_key("agreed_by")) or "").split())
@@ -219,13 +259,34 @@ def record_departure(ruleset: RuleSet, recommended: str) -> None:
         j.missing = missing
         return
     lowering = is_lowering(ruleset, recommended, str(outcome))
-    j.departure = Departure(outcome=str(outcome), reason=reason, agreed_by=agreed_by if lowering else "")
-    j.missing = ()
+    j.departure = Departure(outcome=str(outcome), reason=reason, agreed_by=agreed_by if lowering else "",
+                            recommended=recommended, ruleset_sha256=assessment.ruleset_sha256,
+                            answers_sha256=answers_fingerprint(assessment.answer_map))
+    j.missing, j.cleared_departure, j.cleared_because = (), None, ""
+
+
+def reconcile_departure(assessment: Assessment) -> None:
+    """Clear a decision made on other answers (or other rules) than the ones now assessed.
+
+    Cleared on any change to the answers, not only one that changes the recommendation: the reason
+    (and, for a lowered route, the sign-off) was given on the facts as they were answered, and a
+    changed answer can make it wrong while the recommendation stands ("no known contacts", then
+    contacts answered yes).  Deciding again is one short form; a record that misstates what was
+    agreed is not.  It is the net change that counts: answers changed and changed back are the ones
+    the decision was made on.  The cleared decision is kept in the journey so the page can say so.
+    """
+    j = journey()
+    d = j.departure
+    if d is None or d.made_on(assessment.ruleset_sha256, assessment.answer_map):
+        return
+    j.departure, j.cleared_departure = None, d
+    j.cleared_because = "rules" if d.ruleset_sha256 != assessment.ruleset_sha256 else "answers"
 
 
 @guarded
 def withdraw_departure() -> None:
-    journey().departure = None
+    j = journey()
+    j.departure, j.cleared_departure, j.cleared_because = None, None, ""
 
 
 @guarded

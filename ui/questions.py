@@ -39,6 +39,9 @@ def factor_page(ruleset: RuleSet, j: Journey, factor: Factor) -> None:
         with st.container(border=True):
             if ind.id in j.missing:
                 st.markdown(f":red[**{md(choose)}**]")
+            if ind.id in j.retracted:  # cleared by "Back (I answered by mistake)" on the 999 screen
+                st.info(f"Your answer {md(labels['yes'])} was cleared because you said it was a "
+                        "mistake. Choose the answer that is right.", icon=":material/undo:")
             current = j.answers.get(ind.id)
             # Bold question, no heading anchor; the radio keeps it as its accessible name.
             st.markdown(f"**{md(ind.question)}**")
@@ -60,7 +63,7 @@ def emergency_page(ruleset: RuleSet, j: Journey) -> None:
     outcome = ruleset.outcome(evaluate(ruleset, nav.valid_answers(ruleset, j.answers)).outcome)
     contact = ruleset.contact(outcome.contact)
     lead = ruleset.default_contact
-    back_button(nav.back, (ruleset,), "Back (I answered by mistake)")
+    back_button(nav.back, (ruleset,), "Back (I answered by mistake)")  # clears that answer
     st.title(md(outcome.title))
     st.error(f"## Call {tel(contact.phone)}\n\n{md(outcome.summary)}", icon=":material/emergency:")
     st.markdown("\n".join(f"{n}. {md(step)}" for n, step in enumerate(outcome.what_to_do, 1)))

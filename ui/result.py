@@ -49,8 +49,9 @@ def _bullets(lines: tuple[str, ...] | list[str]) -> str:
 
 
 def result_page(ruleset: RuleSet, j: Journey) -> None:
+    assessment = evaluate(ruleset, nav.valid_answers(ruleset, j.answers))
+    nav.reconcile_departure(assessment)  # a decision made on other answers is cleared, never exported
     record = record_of(ruleset, j)
-    assessment = evaluate(ruleset, record.answers)
     n = summ.narrative(ruleset, assessment, record)
     outcome = ruleset.outcome(assessment.outcome)
     contact = ruleset.contact(outcome.contact)
@@ -73,6 +74,8 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
             who = f"  \n**{summ.md(c.name)}: {tel(c.phone)}**"
         st.warning(f"**Also: {summ.md(step.title)}**  \n{summ.md(step.what_to_do)}{who}",
                    icon=":material/family_restroom:")
+    if j.cleared_departure is not None:
+        st.warning(cleared_message(ruleset, j), icon=":material/history:")
     if j.departure is not None:
         st.info(f"**Your decision:** {summ.md(n.departure)}", icon=":material/edit_note:")
 
@@ -112,6 +115,25 @@ _DANGER = ("**If anyone is in danger, call 999 now.** The answers point to an em
            "another route here does not change that. 999 is still the right call if anyone is in danger.")
 
 
+def _title(ruleset: RuleSet, outcome_id: str) -> str:
+    try:
+        return ruleset.outcome(outcome_id).title
+    except KeyError:
+        return outcome_id
+
+
+def cleared_message(ruleset: RuleSet, j: Journey) -> str:
+    """Why the worker's earlier decision is gone and what to do (Markdown, escaped)."""
+    d = j.cleared_departure
+    if d is None:
+        return ""
+    why = "the rules were updated since" if j.cleared_because == "rules" else "you changed your answers"
+    return (f"**Your earlier decision to choose {summ.md(_title(ruleset, d.outcome))} instead of "
+            f"{summ.md(_title(ruleset, d.recommended))} was cleared because {why}; decide again.** "
+            "It no longer matches this screening, so it is not in the summary. If you still "
+            "disagree with the recommendation, record your decision again below.")
+
+
 def _departure(ruleset: RuleSet, j: Journey, assessment: Assessment) -> None:
     """'I disagree': another route from the rule set and a reason; both go into the summary.
 
@@ -122,7 +144,7 @@ def _departure(ruleset: RuleSet, j: Journey, assessment: Assessment) -> None:
     from_emergency = recommended.category is Category.EMERGENCY
     others = [o.id for o in ruleset.outcomes if o.id != assessment.outcome]
     with st.expander("I disagree with this recommendation", expanded=bool(j.missing) or
-                     j.departure is not None):
+                     j.departure is not None or j.cleared_departure is not None):
         if j.departure is not None:
             d = j.departure
             chosen = ruleset.outcome(d.outcome).title if d.outcome in others else d.outcome

@@ -24,14 +24,17 @@ from screening import Problem, RuleSet, ScreeningError
 from screening import summary as summ
 from screening.engine import Assessment
 from screening.errors import capped
-from screening.opening import OpenedScreening
+from screening.opening import EXPORT_SUFFIX, MAX_BYTES, OpenedScreening, check_upload, size_words
 from ui.downloads import download_button
-from ui.state import export_key_problems, get_ruleset
+from ui.state import export_key_problems, get_ruleset, ordered_factors
+from ui.widgets import answer_label
 
 
-def open_file(data: bytes, ruleset: RuleSet) -> tuple[OpenedScreening | None, tuple[Problem, ...]]:
-    """Verify and replay an uploaded export; problems come from the catalogue (EX codes)."""
+def open_file(data: bytes, ruleset: RuleSet,
+              name: str = f"screening{EXPORT_SUFFIX}") -> tuple[OpenedScreening | None, tuple[Problem, ...]]:
+    """Check the upload's type and size, then verify and replay it; problems are EX codes."""
     try:
+        check_upload(name, len(data))
         return summ.read_export(data, ruleset), ()
     except ScreeningError as e:
         return None, e.problems
@@ -67,17 +70,58 @@ def replay_message(ruleset: RuleSet, opened: OpenedScreening) -> tuple[str, str]
 
 
 def seal_message(opened: OpenedScreening) -> str:
-    """What the file's integrity check does and does not show, in plain words."""
+    """That the file's integrity check passed, and what that does and does not show, in plain words.
+
+    Only a file whose check passed is shown at all (a changed one is refused, EX003), so the page
+    says so first; a plain check is then qualified, because anyone can recompute it.
+    """
     if opened.keyed and opened.older_key:
-        return (f"This file is sealed with an older council export key ({summ.md(opened.key_label)}), "
-                "which this tool still accepts: it was made by a copy of this tool that held the key, "
-                "and it has not been changed since. New exports are sealed with the newest key.")
+        return (f"**The file's integrity check passed with an older council export key "
+                f"({summ.md(opened.key_label)})**, which this tool still accepts: it was made by a copy "
+                "of this tool that held the key, and it has not been changed since it was exported. New "
+                "exports are sealed with the newest key.")
     if opened.keyed:
-        return ("This file is sealed with the council's export key: it was made by a copy of this tool "
-                "that holds the key, and it has not been changed since.")
-    return ("This file's integrity check detects accidental or casual changes only, not who made the "
-            "file: anyone who edits a screening file can recompute it. Confirm with the worker that "
-            "this is the screening they exported.")
+        return ("**The file's integrity check passed with the council's export key**: the file is "
+                "sealed with the council's export key, so it was made by a copy of this tool that holds "
+                "the key, and it has not been changed since it was exported.")
+    return ("**The file's integrity check passed**: it has not been changed since it was exported, "
+            "unless whoever changed it also recomputed the check. This file's integrity check detects "
+            "accidental or casual changes only, not who made the file: anyone who edits a screening "
+            "file can recompute it. Confirm with the worker that this is the screening they exported.")
+
+
+def answers_by_factor(ruleset: RuleSet, opened: OpenedScreening) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every answer in the file as (factor title, [(question, answer label)]), in journey order.
+
+    ``ruleset`` is the one the file was made with when it is at hand (else today's): its questions,
+    factor order and answer labels, so the reviewer reads the words the worker answered.  A question
+    the worker left unanswered reads as the rule file's "Not answered (counts as Don't know)"; any
+    answer to a question these rules do not have is listed last under its id.
+    """
+    given = opened.record.answers
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for factor in ordered_factors(ruleset):
+        rows = []
+        for ind in factor.indicators:
+            if ind.id in opened.answers:
+                rows.append((ind.question, answer_label(ruleset, given.get(ind.id))))
+            else:
+                rows.append((ind.question, "Not in this screening (a question added since)"))
+        groups.append((factor.title, rows))
+    known = set(ruleset.indicator_ids())
+    others = [(k, answer_label(ruleset, given.get(k))) for k in opened.answers if k not in known]
+    if others:
+        groups.append(("Questions not in these rules", others))
+    return groups
+
+
+def answers_markdown(ruleset: RuleSet, opened: OpenedScreening) -> str:
+    """:func:`answers_by_factor` as safe Markdown: a bold factor title, then one line per question."""
+    parts = []
+    for title, rows in answers_by_factor(ruleset, opened):
+        lines = "\n".join(f"- {summ.md(q)} — **{summ.md(a)}**" for q, a in rows)
+        parts.append(f"**{summ.md(title)}**\n\n{lines}")
+    return "\n\n".join(parts)
 
 
 def trace_markdown(ruleset: RuleSet, a: Assessment) -> str:
@@ -116,7 +160,10 @@ def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
     """Everything a reviewer needs, the replay first because it can change what they do."""
     kind, text = replay_message(ruleset, opened)
     (st.warning if kind == "warning" else st.success)(text)
-    st.info(seal_message(opened), icon=":material/verified:" if opened.keyed else ":material/info:")
+    if opened.keyed:
+        st.success(seal_message(opened), icon=":material/verified:")
+    else:
+        st.info(seal_message(opened), icon=":material/info:")
     r = opened.replay
     if r.steps_changed:
         st.warning("The additional safeguarding steps are different under today's rules; see the replay.")
@@ -134,6 +181,13 @@ def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
         st.warning(summ.md(n.departure))
     with st.container(border=True):
         st.markdown(summ.narrative_markdown(n, title="The summary as it was made"))
+    made_with = opened.made_with or ruleset
+    st.subheader("Every answer, by factor")
+    if opened.made_with is None:
+        st.caption("The rules this screening was made with are not on record here, so today's "
+                   "questions are shown.")
+    with st.container(border=True):
+        st.markdown(answers_markdown(made_with, opened))
     with st.expander("Why the tool said this: the rules that fired, with the answers they used"):
         st.markdown(trace_markdown(opened.made_with or ruleset, opened.stored_assessment))
     if r.changed or r.steps_changed:
@@ -157,15 +211,20 @@ def main() -> None:
     if key_problems:
         _show_problems(key_problems)
         return
-    upload = st.file_uploader("Screening file (.json)", type=["json"], key="review.upload")
+    # Any type is accepted here so that a wrong one is refused in words (open_file), not by the
+    # browser's icon; .streamlit/config.toml lets files well over MAX_BYTES through for the same reason.
+    upload = st.file_uploader("Screening file (.json)", key="review.upload")
+    st.caption(f"The {EXPORT_SUFFIX} file saved from a screening's result page: a few kilobytes, at "
+               f"most {size_words(MAX_BYTES)}.")
     if upload is None:
         st.info("Choose a screening file to open it.")
         return
-    opened, problems = open_file(upload.getvalue(), ruleset)
+    opened, problems = open_file(upload.getvalue(), ruleset, upload.name)
     if opened is None:
         _show_problems(problems)
         return
     render(ruleset, opened)
 
 
-main()
+if __name__ == "__main__":  # run as a page; the review queue imports render()
+    main()

@@ -132,9 +132,13 @@ class Journey:
     answers: dict[str, str] = field(default_factory=dict)
     account: dict[str, str] = field(default_factory=dict)
     departure: Departure | None = None
+    cleared_departure: Departure | None = None  # a decision cleared as stale: the page says so
+    cleared_because: Literal["answers", "rules", ""] = ""  # what changed after that decision
     returning: bool = False          # came from "Check your answers" via Change
     emergency: bool = False          # showing the emergency screen
     emergency_seen: bool = False     # the worker has seen it and chose to record the screening
+    emergency_by: tuple[str, ...] = ()  # the yes answers that opened the emergency screen
+    retracted: tuple[str, ...] = ()  # answers cleared by "Back (I answered by mistake)": asked again
     result: bool = False             # showing the result page
     missing: tuple[str, ...] = ()    # what was left unanswered on the last Next (error summary)
     started_at: str = field(default_factory=now_utc)
