@@ -18,6 +18,7 @@ from .errors import AnswersError, Problem, ScreeningError, Severity, capped_line
 from .loading import default_rules_dir, load
 from .register import record_loaded
 from .ruleset import RuleSet
+from .words import count
 from .yamlio import ANSWERS_FILE, read_yaml, strip_lines
 
 
@@ -61,7 +62,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ScreeningError as e:
         _print_problems(e.problems, out)
         n = sum(1 for p in e.problems if p.severity is Severity.ERROR)
-        print(f"{n} problem(s) found; the rule set cannot be used.", file=err)
+        print(f"{count(n, 'problem')} found; the rule set cannot be used.", file=err)
         return 1
     _print_problems(ruleset.warnings, out)
     print(f"{ruleset.main_path}: OK: {ruleset.id} version {ruleset.version}, "
@@ -90,8 +91,14 @@ def render_text(ruleset: RuleSet, a: Assessment) -> str:
     for factor_id, ids in a.yes_by_factor:
         lines.append(f"{ruleset.factor(factor_id).title}: " +
                      "; ".join(ruleset.indicator(i).question for i in ids))
+    if a.urgent_checks:  # a danger question answered Don't know leads, as on every page and export
+        first = a.urgent_checks[0]
+        todo = " ".join(f"{advice} ({c.name}: {c.phone})"
+                        for advice, c in zip(first.advice, first.contacts, strict=False))
+        lines.insert(0, "Check now, before anything else: " + "; ".join(u.question for u in a.urgent_checks)
+                     + f" (answered Don't know). {todo}")
     if a.unknowns:
-        lines.append(f"Still unknown ({len(a.unknowns)}): {', '.join(a.unknowns)}")
+        lines.append(f"Still unknown ({count(len(a.unknowns), 'question')}): {', '.join(a.unknowns)}")
     if a.could_become:
         lines.append(f"Could become {ruleset.outcome(a.could_become.outcome).title} if yes: "
                      f"{', '.join(a.could_become.if_yes)}")

@@ -5,7 +5,10 @@ Semantics, stated once so every reader (policy team, supervisor, tests) agrees:
 * conditions look only at which indicators are answered ``yes``;
 * every rule whose condition holds *fires*; the outcome is the most serious outcome among the
   fired rules (outcomes are listed most serious first), or ``otherwise`` when none fires;
-* additional steps are added whatever the outcome.
+* additional steps are added whatever the outcome;
+* a danger (gate) question answered ``unknown`` is an open *urgent check* (:class:`UrgentCheck`):
+  rule the danger out first (999 if it cannot be), else call the Prevent Lead now.  Once the route
+  is already the emergency one, 999 is the instruction and no check is listed separately.
 
 The rule set is compiled once into closures (:func:`compile_ruleset`, cached per rule set) so one
 evaluation with its trace costs tens of microseconds.
@@ -19,7 +22,19 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import AnswersError, problem, suggest
-from .ruleset import ANSWERS, All, AtLeast, CompiledRule, Condition, Not, RuleSet, Yes, indicators_in
+from .ruleset import (
+    ANSWERS,
+    All,
+    AtLeast,
+    Category,
+    CompiledRule,
+    Condition,
+    Kind,
+    Not,
+    RuleSet,
+    Yes,
+    indicators_in,
+)
 
 Pred = Callable[[frozenset[str]], bool]
 
@@ -53,6 +68,34 @@ class CouldBecome:
 
 
 @dataclass(frozen=True)
+class UrgentContact:
+    """Who to call for one line of an urgent check's advice (from the rule file's contacts)."""
+
+    id: str
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class UrgentCheck:
+    """A danger question answered Don't know: rule it out before anything else.
+
+    ``advice[i]`` is done by calling ``contacts[i]``: first the emergency contact (if the danger
+    cannot be ruled out), then the default contact, the Prevent Lead (otherwise, before going on).
+    The wording is the rule file's (``journey.urgent``), so a council can edit it.
+    """
+
+    indicator: str
+    question: str
+    advice: tuple[str, ...]
+    contacts: tuple[UrgentContact, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"indicator": self.indicator, "question": self.question, "advice": list(self.advice),
+                "contacts": [{"id": c.id, "name": c.name, "phone": c.phone} for c in self.contacts]}
+
+
+@dataclass(frozen=True)
 class Assessment:
     """The engine's result: plain, immutable data that renderers and stores read."""
 
@@ -66,6 +109,7 @@ class Assessment:
     ruleset_id: str
     ruleset_version: str
     ruleset_sha256: str
+    urgent_checks: tuple[UrgentCheck, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -77,8 +121,9 @@ class Assessment:
         return tuple(i for _, ids in self.yes_by_factor for i in ids)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (the trace included)."""
+        """Plain JSON-ready data (the trace included); open urgent checks lead, as on every page."""
         return {
+            "urgent_checks": [u.to_dict() for u in self.urgent_checks],
             "outcome": self.outcome,
             "could_become": None if self.could_become is None else {
                 "outcome": self.could_become.outcome, "if_yes": list(self.could_become.if_yes),
@@ -178,12 +223,19 @@ class Compiled:
     factor_of: Mapping[str, str]
     factor_order: tuple[str, ...]
     otherwise_rank: int
+    gate: frozenset[str]                       # the danger questions
+    questions: Mapping[str, str]               # id -> question, for urgent checks
+    urgent_advice: tuple[str, ...]
+    urgent_contacts: tuple[UrgentContact, ...]
+    emergency_ranks: frozenset[int]            # outcomes of the emergency category
 
 
 @lru_cache(maxsize=16)
 def compile_ruleset(ruleset: RuleSet) -> Compiled:
     """Compile once per rule set (cached by identity and hash)."""
     order = tuple(o.id for o in ruleset.outcomes)
+    urgent = ruleset.wording.urgent
+    contacts = (ruleset.emergency_contact, ruleset.default_contact)
     return Compiled(
         ruleset=ruleset, order=order, ids=ruleset.indicator_ids(),
         valid=frozenset(ruleset.indicator_ids()),
@@ -193,6 +245,12 @@ def compile_ruleset(ruleset: RuleSet) -> Compiled:
         factor_of={i.id: f.id for f in ruleset.factors for i in f.indicators},
         factor_order=tuple(f.id for f in ruleset.factors),
         otherwise_rank=order.index(ruleset.document.routing.otherwise),
+        gate=frozenset(i.id for f in ruleset.factors if f.kind is Kind.GATE for i in f.indicators),
+        questions={i.id: i.question for f in ruleset.factors for i in f.indicators},
+        urgent_advice=(urgent.cannot_rule_out, urgent.otherwise),
+        urgent_contacts=tuple(UrgentContact(c.id, c.name, c.phone) for c in contacts),
+        emergency_ranks=frozenset(n for n, o in enumerate(ruleset.outcomes)
+                                  if o.category is Category.EMERGENCY),
     )
 
 
@@ -263,7 +321,16 @@ def evaluate(ruleset: RuleSet, answers: Mapping[str, Any]) -> Assessment:
         additional_steps=tuple(s for s, pred in c.steps if pred(yes)),
         answers=tuple(full.items()),
         ruleset_id=ruleset.id, ruleset_version=ruleset.version, ruleset_sha256=ruleset.sha256,
+        urgent_checks=_urgent(c, unknown, rank),
     )
+
+
+def _urgent(c: Compiled, unknown: frozenset[str], rank: int) -> tuple[UrgentCheck, ...]:
+    """Every danger question answered unknown, in journey order, unless the route is already 999."""
+    if rank in c.emergency_ranks:
+        return ()
+    return tuple(UrgentCheck(i, c.questions[i], c.urgent_advice, c.urgent_contacts)
+                 for i in c.ids if i in c.gate and i in unknown)
 
 
 def _route(c: Compiled, yes: frozenset[str]) -> int:
@@ -300,3 +367,37 @@ def _could_become(c: Compiled, yes: frozenset[str], unknown: frozenset[str],
         if _route(c, yes | flips) <= r_rank:
             return CouldBecome(c.order[r_rank], tuple(i for i in c.ids if i in flips), r.id)
     return None
+
+
+@dataclass(frozen=True)
+class IfYesAlone:
+    """What each unknown answer could do on its own, for "what to check next".
+
+    ``raises`` groups the unknowns by the route each one *alone* would reach if it turned out yes
+    (the engine's routing with that one answer added), most serious route first, keeping only
+    routes more serious than today's; ``nothing`` holds the unknowns that alone would not raise it.
+    """
+
+    raises: tuple[tuple[str, tuple[str, ...]], ...]
+    nothing: tuple[str, ...]
+
+
+def if_yes_alone(ruleset: RuleSet, a: Assessment) -> IfYesAlone:
+    """Every unknown of ``a`` by the route it alone would reach if yes (``a`` made with ``ruleset``).
+
+    Every unknown is tried, not one representative: a worker checking only the example named
+    could miss another question that leads to the same, or a more serious, route.
+    """
+    c = compile_ruleset(ruleset)
+    yes = frozenset(a.yes)
+    now = _route(c, yes)
+    groups: dict[int, list[str]] = {}
+    nothing: list[str] = []
+    for i in a.unknowns:
+        rank = _route(c, yes | {i}) if i in c.valid else now
+        if rank < now:
+            groups.setdefault(rank, []).append(i)
+        else:
+            nothing.append(i)
+    return IfYesAlone(tuple((c.order[r], tuple(ids)) for r, ids in sorted(groups.items())),
+                      tuple(nothing))

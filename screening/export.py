@@ -37,8 +37,10 @@ Which rules made a file is checked against this installation's register of publi
 Every object in the file has a fixed set of names (:data:`FIELDS`); anything else is refused
 (EX016), so nothing can ride along inside a sealed file unseen.
 
-The ``alternatives`` field is for people reading the JSON; the tool never reads it back (the review
-page recomputes them).
+The ``alternatives`` field, and ``alternatives_note`` that says what they are (and are not), are for
+people reading the JSON; the tool never reads them back (the review page recomputes them).
+``assessment.urgent_checks`` (danger questions answered Don't know) leads the stored result, as it
+leads every page and summary; files made before it existed do not have it and still open.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from typing import Any
 
 from .engine import Assessment
 from .errors import ScreeningError, problem
+from .narrative import ALTERNATIVES_NOTE
 from .record import ScreeningRecord, now_utc
 from .ruleset import RuleSet
 
@@ -67,8 +70,8 @@ _LABEL = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
 _EVIDENCE = frozenset({"indicator", "answer"})
 _FIRED = frozenset({"rule", "outcome", "because", "decisive", "evidence"})
-_ASSESSMENT = frozenset({"outcome", "could_become", "fired", "additional_steps", "unknowns",
-                         "yes_by_factor", "answers", "ruleset"})
+_ASSESSMENT = frozenset({"urgent_checks", "outcome", "could_become", "fired", "additional_steps",
+                         "unknowns", "yes_by_factor", "answers", "ruleset"})
 _CHANGE = frozenset({"indicator", "question", "answer", "would_be"})
 _ALTERNATIVE = frozenset({"direction", "outcome", "title", "changes", "rule", "sentence"})
 
@@ -78,12 +81,14 @@ _ALTERNATIVE = frozenset({"direction", "outcome", "title", "changes", "rule", "s
 #: rules instead; ``record`` is checked by its model (EX005).
 FIELDS: dict[str, frozenset[str]] = {
     "": frozenset({"format", "format_version", "exported_at", "started_at", "completed_at", "ruleset",
-                   "answers", "record", "assessment", "alternatives", "integrity"}),
+                   "answers", "record", "assessment", "alternatives", "alternatives_note", "integrity"}),
     "ruleset": frozenset({"id", "version", "sha256", "effective_date"}),
     "integrity": frozenset({"algorithm", "value", "key_id"}),
     "assessment": _ASSESSMENT,
     "assessment.ruleset": frozenset({"id", "version", "sha256"}),
     "assessment.could_become": frozenset({"outcome", "if_yes", "rule"}),
+    "assessment.urgent_checks.*": frozenset({"indicator", "question", "advice", "contacts"}),
+    "assessment.urgent_checks.*.contacts.*": frozenset({"id", "name", "phone"}),
     "assessment.fired.*": _FIRED,
     "assessment.fired.*.evidence.*": _EVIDENCE,
     "alternatives.*": _ALTERNATIVE,
@@ -197,6 +202,8 @@ def to_json(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord,
     a bad key setting raises :class:`ScreeningError` (EX014, EX015) before anything is made.
     """
     key = export_key()
+    # Key order is for a person reading the file (the seal sorts keys): the result, led by any open
+    # urgent check, comes before the long list of answers.
     body: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -207,10 +214,11 @@ def to_json(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord,
                     "sha256": assessment.ruleset_sha256,
                     "effective_date": ruleset.meta.effective_date.isoformat()
                     if assessment.ruleset_sha256 == ruleset.sha256 else None},
-        "answers": dict(assessment.answers),
-        "record": record.model_dump(mode="json"),
         "assessment": assessment.to_dict(),
         "alternatives": _alternatives(ruleset, assessment),
+        "alternatives_note": ALTERNATIVES_NOTE,
+        "answers": dict(assessment.answers),
+        "record": record.model_dump(mode="json"),
     }
     body["integrity"] = seal(body, key)
     return json.dumps(body, indent=2, sort_keys=False, ensure_ascii=True)

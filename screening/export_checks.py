@@ -25,6 +25,9 @@ from .export import FIELDS
 from .record import ScreeningRecord
 from .ruleset import RuleSet
 
+#: ``Assessment.extra`` key: the file was made before urgent checks were stored (it has none to check).
+URGENT_NOT_RECORDED = "urgent_checks_not_recorded"
+
 
 def refuse(code: str, **fields: Any) -> ScreeningError:
     """An export refused with one catalogue problem."""
@@ -113,6 +116,10 @@ def cross_check(body: dict[str, Any], answers: dict[str, str], record: Screening
                                              "answers left unknown")
     if a.could_become is not None and not set(a.could_become.if_yes) <= unknown:
         raise _disagree("the stored result", "it says answers already given could change the route")
+    urgent = [u.indicator for u in a.urgent_checks]
+    if not set(urgent) <= unknown or len(set(urgent)) != len(urgent):
+        raise _disagree("the stored result", "its urgent checks name danger questions that were "
+                                             "answered, or name one twice")
     deciders = [f for f in a.fired if f.decisive]
     if a.fired and not deciders:
         raise _disagree("the stored result", "rules fired but none decided the recommendation")
@@ -189,6 +196,13 @@ def same_rules_check(ruleset: RuleSet, answers: dict[str, str], record: Screenin
     missing = [i for i in now.answer_map if i not in a.answer_map]
     if missing:  # (an answer to a question not in the rules was refused before, as EX006)
         raise wrong(f"it leaves out the question '{missing[0]}'")
+    if a.extra.get(URGENT_NOT_RECORDED):  # made before urgent checks were stored: nothing to compare
+        a = replace(a, urgent_checks=now.urgent_checks)
+    elif a.urgent_checks != now.urgent_checks:
+        said, given = [u.indicator for u in a.urgent_checks], [u.indicator for u in now.urgent_checks]
+        raise wrong(f"the file lists the urgent checks as {_names(said)}, but these answers give "
+                    f"{_names(given)}" if said != given else
+                    "the file's urgent checks give other questions, advice or numbers than these rules")
     # JSON objects (answers, yes_by_factor) may be reordered by any tool that reformats the file
     if replace(a, answers=now.answers, yes_by_factor=tuple(sorted(a.yes_by_factor))) != \
             replace(now, yes_by_factor=tuple(sorted(now.yes_by_factor))):

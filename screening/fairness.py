@@ -81,6 +81,9 @@ def fairness_problems(rs: RuleSet) -> list[Problem]:
     account_texts += [(f"the label of '{f.id}'", f.label) for f in (*acc.fields, *acc.screener_fields)]
     account_texts += [(f"the hint of '{f.id}'", f.hint) for f in (*acc.fields, *acc.screener_fields)]
     out += _scan(rs, account_texts, "the account step", rs.line_of("journey:account"))
+    urgent = rs.wording.urgent
+    out += _scan(rs, [(f"the {name}", getattr(urgent, name)) for name in type(urgent).model_fields],
+                 "the urgent check wording", rs.line_of("journey:account"))
     for factor in rs.factors:
         out += _scan(rs, [("the title", factor.title), ("the introduction", factor.intro)],
                      f"factor '{factor.id}'", rs.line_of(f"factor:{factor.id}"))

@@ -28,10 +28,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .engine import Assessment, CouldBecome, Evidence, FiredRule, evaluate
+from .engine import Assessment, CouldBecome, Evidence, FiredRule, UrgentCheck, UrgentContact, evaluate
 from .errors import AnswersError, Problem, ScreeningError, problem
 from .export import FORMAT, FORMAT_VERSION, KEYED, PLAIN, ExportKey, export_keys, integrity, keyed_integrity
-from .export_checks import cross_check, departure_check, extra_fields, refuse, same_rules_check, short
+from .export_checks import (
+    URGENT_NOT_RECORDED,
+    cross_check,
+    departure_check,
+    extra_fields,
+    refuse,
+    same_rules_check,
+    short,
+)
 from .record import READING_FILE, ScreeningRecord
 from .register import load_registered
 from .ruleset import ANSWERS, RuleSet
@@ -243,13 +251,26 @@ def _texts(values: Any) -> tuple[str, ...]:
     return tuple(_text(v) for v in values)
 
 
+def _urgent(items: Any) -> tuple[UrgentCheck, ...]:
+    if not isinstance(items, list):
+        raise TypeError(f"{items!r} is not a list")
+    return tuple(UrgentCheck(_text(u["indicator"]), _text(u["question"]), _texts(u["advice"]),
+                             tuple(UrgentContact(_text(c["id"]), _text(c["name"]), _text(c["phone"]))
+                                   for c in u["contacts"])) for u in items)
+
+
 def assessment_from_dict(d: Any) -> Assessment:
-    """Rebuild an :class:`Assessment` from ``Assessment.to_dict()`` output (the trace as made)."""
+    """Rebuild an :class:`Assessment` from ``Assessment.to_dict()`` output (the trace as made).
+
+    A file made before urgent checks existed has no ``urgent_checks``: it reads as none, marked
+    ``extra[URGENT_NOT_RECORDED]`` so the checks against its rules do not call that a change.
+    """
     if not isinstance(d, dict):
         raise _invalid("assessment", "it is missing")
     try:
         cb = d["could_become"]
         rs = d["ruleset"]
+        recorded = "urgent_checks" in d
         return Assessment(
             outcome=_text(d["outcome"]),
             fired=tuple(FiredRule(_text(f["rule"]), _text(f["outcome"]), _text(f["because"]),
@@ -264,6 +285,8 @@ def assessment_from_dict(d: Any) -> Assessment:
             answers=tuple((_text(k), _text(v)) for k, v in d["answers"].items()),
             ruleset_id=_text(rs["id"]), ruleset_version=_text(rs["version"]),
             ruleset_sha256=_text(rs["sha256"]),
+            urgent_checks=_urgent(d["urgent_checks"]) if recorded else (),
+            extra={} if recorded else {URGENT_NOT_RECORDED: True},
         )
     except (KeyError, TypeError, AttributeError) as e:
         raise _invalid("assessment", f"the stored result is incomplete ({e})") from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
@@ -25,6 +26,19 @@ if TYPE_CHECKING:
 def now_utc() -> str:
     """Timestamps are stored as ISO 8601 in UTC, to the second."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+#: Letters and digits a person cannot misread for one another (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
+REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+
+
+def new_reference(length: int = 4) -> str:
+    """A short reference for one screening ("7KQ3"), to quote on the phone and in file names.
+
+    Random (``secrets``), never derived from anything about the person, so it reveals nothing;
+    with the date and minute in a file name, two screenings practically never share a name.
+    """
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
 
 
 #: A reason for departing from the recommendation must say something: at least this many characters
@@ -154,9 +168,14 @@ class ScreeningRecord(BaseModel):
     noticed_when: str = ""
     how_known: str = ""
     other_agencies: str = ""
+    safeguarding_in_place: str = ""
+    actions_taken: str = ""
+    person_aware: str = ""
     alternative_explanations: str = ""
     departure: Departure | None = None
+    reference: str = ""  # random (new_reference), for file names and the PDF's header; "" in old files
 
     _text = field_validator("started_at", "completed_at", "screener_role", "screener_team", "age_band",
                             "noticed_what", "noticed_when", "how_known", "other_agencies",
-                            "alternative_explanations", mode="before")(_plain)
+                            "safeguarding_in_place", "actions_taken", "person_aware",
+                            "alternative_explanations", "reference", mode="before")(_plain)

@@ -146,6 +146,7 @@ class Step(_Model):
 
 
 AccountFieldId = Literal["noticed_what", "noticed_when", "how_known", "other_agencies",
+                         "safeguarding_in_place", "actions_taken", "person_aware",
                          "alternative_explanations", "screener_role", "screener_team"]
 
 
@@ -194,12 +195,29 @@ class Account(_Model):
     screener_fields: tuple[AccountField, ...] = ()
 
 
+class UrgentWording(_Model):
+    """What the worker is told at once when a danger (gate) question is answered Don't know.
+
+    An unknown danger answer is an *urgent check*: before anything else, rule the danger out.
+    ``cannot_rule_out`` goes with the emergency contact (999) and ``otherwise`` with the default
+    contact (the Prevent Lead); their numbers come from the contacts, never from this wording.
+    The defaults are safe wording for a rule file that does not say.
+    """
+
+    title: Text = "Check now: could anyone be in danger?"
+    intro: Text = ("A question about immediate danger was answered Don't know. Do this before "
+                   "anything else.")
+    cannot_rule_out: Text = "If you cannot rule the danger out, call 999 now."
+    otherwise: Text = "Otherwise, call the Prevent Lead now, before you go on."
+
+
 class JourneyWording(_Model):
     """Wording of the journey that is not a factor: answer labels, the account step, the end."""
 
     answer_labels: AnswerLabels
     account: Account
     disclaimer: Text
+    urgent: UrgentWording = UrgentWording()
 
 
 class Document(_Model):

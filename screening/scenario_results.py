@@ -20,6 +20,7 @@ from .errors import CATALOGUE, Problem, RuleSetError, Severity, problem
 from .loading import load
 from .ruleset import RuleSet
 from .scenarios import Scenario, load_dir, scenario_dir
+from .words import count
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def main(rules_path: Path, out: TextIO) -> int:
     if problems:
         for p in problems:
             out.write(p.format() + "\n")
-        out.write(f"cannot run the scenarios: {len(problems)} problem(s) in the scenario files\n")
+        out.write(f"cannot run the scenarios: {count(len(problems), 'problem')} in the scenario files\n")
         return 2
     results = run_all(scenarios, ruleset)
     failed = [r for r in results if not r.passed]

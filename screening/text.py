@@ -53,6 +53,9 @@ LIMITS: dict[str, Limit] = {
     "noticed_when": Limit(500, "When it was noticed"),
     "how_known": Limit(2_000, "How it is known"),
     "other_agencies": Limit(2_000, "Other agencies involved"),
+    "safeguarding_in_place": Limit(2_000, "Safeguarding already in place"),
+    "actions_taken": Limit(2_000, "What has already been done"),
+    "person_aware": Limit(2_000, "Whether the person knows about the concern"),
     "alternative_explanations": Limit(2_000, "What else might explain it"),
     "screener_role": Limit(200, "Your role"),
     "screener_team": Limit(200, "Your team"),
@@ -65,6 +68,7 @@ LIMITS: dict[str, Limit] = {
     "answers_sha256": Limit(64, "The answers' fingerprint"),
     "started_at": Limit(40, "When the screening started"),
     "completed_at": Limit(40, "When the screening was completed"),
+    "reference": Limit(16, "The screening's reference"),
 }
 
 

@@ -1,4 +1,4 @@
-"""Small helpers for writing lists in plain English, shared by messages and the summary."""
+"""Small helpers for writing lists and counts in plain English, shared by messages and the summary."""
 
 from __future__ import annotations
 
@@ -11,3 +11,18 @@ def join_words(items: Iterable[str], last: str = "and") -> str:
     if len(xs) <= 1:
         return "".join(xs)
     return f"{', '.join(xs[:-1])} {last} {xs[-1]}"
+
+
+def plural(n: int, singular: str, many: str | None = None) -> str:
+    """The noun for ``n`` things: 'question' for 1, 'questions' otherwise (``many`` if irregular)."""
+    return singular if n == 1 else (many or singular + "s")
+
+
+def count(n: int, singular: str, many: str | None = None) -> str:
+    """'1 question', '2 questions', '0 questions', '1,200 questions': a number people read."""
+    return f"{n:,} {plural(n, singular, many)}"
+
+
+def verb(n: int, one: str = "is", many: str = "are") -> str:
+    """The verb that agrees with ``n`` things: '1 question is', '2 questions are'."""
+    return one if n == 1 else many

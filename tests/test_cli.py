@@ -55,7 +55,10 @@ def test_evaluate_with_explicit_rules_and_json_answers(tmp_path: Path) -> None:
     answers.write_text(json.dumps({"us_and_them": True, "isolated": True}))
     code, out, _ = run("evaluate", str(RULES), str(answers))
     assert code == 0
-    assert out.startswith("Recommendation: Talk it through with the Prevent Lead")
+    # the danger questions were left out (unknown): the urgent check leads, then the recommendation
+    first, second = out.splitlines()[:2]
+    assert first.startswith("Check now, before anything else: Is anyone in danger right now?")
+    assert second == "Recommendation: Talk it through with the Prevent Lead"
     assert "01702 546 366" in out
 
 

@@ -118,3 +118,23 @@ def test_assessment_is_immutable_and_carries_provenance(rs) -> None:
     d = a.to_dict()
     assert d["ruleset"] == {"id": rs.id, "version": shipped_version(), "sha256": rs.sha256}
     assert d["fired"][0]["rule"] == "intent_or_capability"
+
+
+def test_if_yes_alone_is_each_unknown_routed_on_its_own(rs) -> None:
+    from screening.engine import if_yes_alone
+
+    answers = {"us_and_them": "yes", "imminent_danger": "unknown", "threatens_harm": "unknown",
+               "isolated": "unknown", "trusted_adult": "unknown"}
+    a = evaluate(rs, {i: "no" for i in rs.indicator_ids()} | answers)
+    got = if_yes_alone(rs, a)
+    by_route = {o: ids for o, ids in got.raises}
+    assert list(by_route) == ["emergency", "contact_prevent_lead", "prevent_lead_advice"]
+    assert by_route == {"emergency": ("imminent_danger",), "contact_prevent_lead": ("threatens_harm",),
+                        "prevent_lead_advice": ("isolated",)}
+    assert got.nothing == ("trusted_adult",)
+    # with every question left unknown, each one alone is tried: none is dropped, none is listed twice
+    everything = if_yes_alone(rs, evaluate(rs, {}))
+    listed = [i for _, ids in everything.raises for i in ids] + list(everything.nothing)
+    assert sorted(listed) == sorted(rs.indicator_ids())
+    for outcome, ids in everything.raises:
+        assert all(evaluate(rs, {i: "yes"}).outcome == outcome for i in ids)

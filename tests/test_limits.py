@@ -115,7 +115,7 @@ def test_a_screening_at_every_limit_makes_a_short_pdf_quickly(rs) -> None:
     seconds = time.perf_counter() - began
     pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
     print(f"PDF at every limit: {pages} pages, {seconds:.2f} s")
-    assert pages <= 6
+    assert pages <= 8  # 4-5 pages of text, and the table of every answer (about 2 pages)
     assert seconds < 5  # about 1 s on a busy 2-core machine; 200 000 characters a box took 8-10 s
 
 

@@ -282,7 +282,7 @@ def test_main_exit_2_for_a_bad_scenario_file(tmp_path: Path) -> None:
     code, out = run_main(tmp_path / "rules")
     assert code == 2
     assert f"{path}:5: TS002 'expcet' is not a setting of a scenario (did you mean 'expect'?)" in out
-    assert out.splitlines()[-1] == "cannot run the scenarios: 2 problem(s) in the scenario files"
+    assert out.splitlines()[-1] == "cannot run the scenarios: 2 problems in the scenario files"
 
 
 def test_main_exit_2_when_the_rules_cannot_be_read(tmp_path: Path) -> None:

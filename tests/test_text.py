@@ -92,7 +92,7 @@ def _hostile_narrative(rs):
 def test_markdown_summary_has_no_direction_controls(rs) -> None:
     text = summary.narrative_markdown(_hostile_narrative(rs))
     assert not set(text) & BIDI_CONTROLS
-    assert "What was noticed\\: TCAF SI SIHT" in text
+    assert "What was noticed: TCAF SI SIHT" in text
 
 
 def test_pdf_summary_reads_in_stored_order(rs) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from screening import RuleSet, evaluate
-from screening.ruleset import Factor
+from screening.ruleset import Factor, Kind
 
 from . import nav
 from .contacts import tel
@@ -51,11 +51,29 @@ def factor_page(ruleset: RuleSet, j: Journey, factor: Factor) -> None:
                 format_func=lambda value: label(labels[value]), horizontal=True,
                 key=nav.answer_key(ind.id), on_change=nav.on_answer, args=(ruleset, ind.id),
             )
+            if factor.kind is Kind.GATE and j.answers.get(ind.id) == "unknown":
+                st.error(urgent_markdown(ruleset), icon=":material/emergency:")
             with st.expander("What this means"):
                 st.markdown(f"{md(ind.definition)}\n\n*For example:* {md(ind.example)}")
                 if ind.help:
                     st.info(md(ind.help))
     next_button(nav.next_factor, (ruleset,), "Continue to check your answers" if j.returning else "Next")
+
+
+def urgent_markdown(ruleset: RuleSet, lead: str = "", questions: tuple[str, ...] = ()) -> str:
+    """The urgent panel: a danger question answered Don't know; 999 if it cannot be ruled out, else
+    the Prevent Lead now.  Wording from the rule file (``journey.urgent``), numbers from its contacts.
+
+    On a question page it sits under the question just answered; the result page also gives a
+    ``lead`` and lists ``questions`` (every danger question still answered Don't know).
+    """
+    w = ruleset.wording.urgent
+    steps = ((w.cannot_rule_out, ruleset.emergency_contact), (w.otherwise, ruleset.default_contact))
+    listed = "".join(f"- {md(q)}\n" for q in questions)
+    asked = f"{md(lead)}\n\n{listed}\n" if questions else ""
+    todo = "\n".join(f"{n}. **{md(text)}** {md(c.name)}: **{tel(c.phone)}**"
+                     for n, (text, c) in enumerate(steps, 1))
+    return f"**{md(w.title)}**\n\n{md(w.intro)}\n\n{asked}{todo}"
 
 
 def emergency_page(ruleset: RuleSet, j: Journey) -> None:

@@ -16,6 +16,7 @@ from screening.text import limit, neutral, too_long
 from . import nav
 from .contacts import tel
 from .downloads import download_button
+from .questions import urgent_markdown
 from .state import Journey, export_key_problems
 from .widgets import back_button, error_summary, md
 
@@ -27,19 +28,18 @@ _ICON = {Category.EMERGENCY: ":material/emergency:", Category.PREVENT: ":materia
 
 
 def record_of(ruleset: RuleSet, j: Journey) -> ScreeningRecord:
-    """The worker's data as the exports and the review page hold it."""
-    acc = j.account
+    """The worker's data as the exports and the review page hold it.
+
+    Every account field the rule file asks for (``journey.account``) is a field of the record by
+    the same id, so a field added to both appears here without this page changing.
+    """
+    acc = ruleset.wording.account
+    texts = {f.id: j.account.get(f.id, "").strip() for f in (*acc.fields, *acc.screener_fields)}
     return ScreeningRecord.model_validate({
-        "started_at": j.started_at, "completed_at": j.completed_at,
-        "screener_role": acc.get("screener_role", "").strip(),
-        "screener_team": acc.get("screener_team", "").strip(),
-        "age_band": acc.get("age_band") or "not known",
+        **texts,
+        "started_at": j.started_at, "completed_at": j.completed_at, "reference": j.reference,
+        "age_band": j.account.get("age_band") or "not known",
         "answers": nav.valid_answers(ruleset, j.answers),
-        "noticed_what": acc.get("noticed_what", "").strip(),
-        "noticed_when": acc.get("noticed_when", "").strip(),
-        "how_known": acc.get("how_known", "").strip(),
-        "other_agencies": acc.get("other_agencies", "").strip(),
-        "alternative_explanations": acc.get("alternative_explanations", "").strip(),
         "departure": j.departure,
     })
 
@@ -57,14 +57,17 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
     contact = ruleset.contact(outcome.contact)
 
     back_button(nav.back, (ruleset,), "Back to your answers")
+    if n.urgent is not None:  # a danger question answered Don't know leads, above the recommendation
+        st.error(urgent_markdown(ruleset, n.urgent.lead, n.urgent.questions), icon=":material/emergency:")
     st.caption("Recommendation")
     st.title(md(outcome.title))
-    box = _BOX.get(outcome.category, st.info)
+    box, icon = _BOX.get(outcome.category, st.info), _ICON.get(outcome.category)
+    if n.urgent is not None and outcome.category is Category.NONE:  # never an all-clear while open
+        box, icon = st.warning, ":material/warning:"
     todo = "\n".join(f"{i}. {summ.md(t)}" for i, t in enumerate(outcome.what_to_do, 1))
     hours = f"  \n{summ.md(contact.hours)}" if contact.hours else ""
     box(f"**{summ.md(outcome.summary)}**\n\n{todo}\n\n"
-        f"## {summ.md(contact.name)}: {tel(contact.phone)}{hours}",
-        icon=_ICON.get(outcome.category))
+        f"## {summ.md(contact.name)}: {tel(contact.phone)}{hours}", icon=icon)
     steps = {s.id: s for s in ruleset.steps}
     for sid in assessment.additional_steps:
         step = steps[sid]
@@ -81,16 +84,18 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
 
     st.header("What you told us")
     st.caption(summ.md(n.screened))
-    st.markdown(_bullets([*n.concern, *n.person, n.agencies]))
+    st.markdown(_bullets([*n.concern, *n.person, n.agencies, n.safeguarding, n.actions, n.aware]))
     st.header("Read together")
     st.markdown(_bullets(n.together))
     st.header("Why this recommendation")
     st.markdown(_bullets(n.why))
     st.header("What is still unknown and what to check next")
     st.markdown(_bullets(n.unknowns))
+    for group in n.to_check:
+        st.markdown(f"**{summ.md(group.lead)}**\n\n{_bullets(group.items)}")
+    st.markdown(summ.md(n.explanations))
     with st.expander("What would change this recommendation"):
-        st.caption("The fewest answers that would have to be different for each other route. This "
-                   "explains the rules; it is never a reason to change an answer.")
+        st.caption(summ.md(n.alternatives_note))
         st.markdown(_bullets(n.alternatives))
     if n.never_indicators:
         st.info("**Never an indicator**\n\n" + _bullets(n.never_indicators), icon=":material/balance:")
@@ -197,16 +202,16 @@ def _downloads(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord
     """Markdown, PDF and JSON; each file is made only when its button is pressed (ui/downloads.py)."""
     st.header("Save or share this summary")
     st.markdown("Share the summary with the Prevent Lead or your manager by your council's secure route.")
-    stem = f"prevent-screening-{(record.completed_at or record.started_at)[:10]}"
     c1, c2, c3 = st.columns(3)
     download_button("Download PDF", lambda: summ.to_pdf(ruleset, assessment, record),
-                    file_name=f"{stem}.pdf", mime="application/pdf", key="dl.pdf",
+                    file_name=summ.file_name(record, "pdf"), mime="application/pdf", key="dl.pdf",
                     icon=":material/picture_as_pdf:", where=c1)
     download_button("Download Markdown", lambda: summ.to_markdown(ruleset, assessment, record),
-                    file_name=f"{stem}.md", mime="text/markdown", key="dl.md", where=c2)
+                    file_name=summ.file_name(record, "md"), mime="text/markdown", key="dl.md", where=c2)
     key_problems = export_key_problems()  # a short or garbled export key: never a broken download
     for p in key_problems:
         c3.error(f"**{p.code}**: {summ.md(p.message)}. {summ.md(p.fix[:1].upper() + p.fix[1:])}.")
     if not key_problems:
         download_button("Download JSON", lambda: summ.to_json(ruleset, assessment, record),
-                        file_name=f"{stem}.json", mime="application/json", key="dl.json", where=c3)
+                        file_name=summ.file_name(record, "json"), mime="application/json", key="dl.json",
+                        where=c3)

@@ -194,7 +194,7 @@ def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
         with st.expander("The replay under today's rules", expanded=True):
             st.markdown(trace_markdown(ruleset, r.assessment))
     download_button("Download this summary (PDF)", lambda: summ.narrative_pdf(n),
-                    file_name="screening-summary.pdf", mime="application/pdf", key="review.pdf")
+                    file_name=summ.file_name(opened.record, "pdf"), mime="application/pdf", key="review.pdf")
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import streamlit as st
 from screening import Problem, RuleSet, RuleSetError, ScreeningError, default_rules_dir, load
 from screening.export import export_keys
 from screening.loading import FAIRNESS_FILE, RULESET_FILE
-from screening.record import Departure, now_utc
+from screening.record import Departure, new_reference, now_utc
 from screening.register import record_loaded
 from screening.ruleset import Factor, Kind
 
@@ -119,7 +119,8 @@ def plan(ruleset: RuleSet) -> tuple[Step, ...]:
 
 
 ACCOUNT_FIELDS: tuple[str, ...] = (
-    "noticed_what", "noticed_when", "how_known", "other_agencies", "alternative_explanations",
+    "noticed_what", "noticed_when", "how_known", "other_agencies", "safeguarding_in_place",
+    "actions_taken", "person_aware", "alternative_explanations",
     "screener_role", "screener_team", "age_band",
 )
 
@@ -143,6 +144,7 @@ class Journey:
     missing: tuple[str, ...] = ()    # what was left unanswered on the last Next (error summary)
     started_at: str = field(default_factory=now_utc)
     completed_at: str | None = None
+    reference: str = field(default_factory=new_reference)  # random, quoted in the file names
     nonce: int = 0                   # bumps on a new screening so no widget keeps an old value
 
 
