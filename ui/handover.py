@@ -15,6 +15,7 @@ from screening.engine import Assessment
 from screening.record import ScreeningRecord
 from screening.store import StoreError
 
+from .state import journey
 from .storage import actor, get_store
 
 
@@ -39,12 +40,16 @@ def handover_box(ruleset: RuleSet, assessment: Assessment, record: ScreeningReco
         if store is None:
             raise StoreError("ST001", reason=problems[0].message if problems else "not configured")
         export = summ.to_json(ruleset, assessment, record)
-        ref, _ = store.save_draft(actor=actor(), team=record.screener_team or "", reference=None,
-                                  step=0, payload={"export": export},
-                                  ruleset=(assessment.ruleset_id, assessment.ruleset_version,
-                                           assessment.ruleset_sha256))
+        j = journey()
+        ref = j.draft_reference  # the draft saved as the worker went becomes the handed-over record
+        if ref is None:
+            ref, _ = store.save_draft(actor=actor(), team=record.screener_team or "",
+                                      reference=None, step=0, payload={"export": export},
+                                      ruleset=(assessment.ruleset_id, assessment.ruleset_version,
+                                               assessment.ruleset_sha256))
         store.submit(ref, actor=actor(), outcome=assessment.outcome,
                      urgent=bool(getattr(assessment, "urgent_checks", ())), payload={"export": export})
+        j.draft_reference, j.handed_over = ref, True
     except StoreError as e:
         p = e.problems[0]
         st.error(f"**{summ.md(p.code)}**: {summ.md(p.message)}.\n\n{summ.md(p.fix)}.",

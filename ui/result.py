@@ -16,6 +16,7 @@ from screening.text import limit, neutral, too_long
 from . import nav
 from .contacts import tel
 from .downloads import download_button
+from .handover import handover_box
 from .questions import urgent_markdown
 from .state import Journey, export_key_problems
 from .widgets import back_button, error_summary, md
@@ -102,6 +103,7 @@ def result_page(ruleset: RuleSet, j: Journey) -> None:
 
     _departure(ruleset, j, assessment)
     _downloads(ruleset, assessment, record)
+    handover_box(ruleset, assessment, record, j.nonce)
 
     st.divider()
     st.caption(summ.md(n.provenance))

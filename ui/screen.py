@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import drafts
 from ui.account import account_page, check_page
 from ui.questions import emergency_page, factor_page
 from ui.result import result_page
-from ui.state import get_ruleset, journey, plan
+from ui.state import KEY, get_ruleset, journey, plan
 from ui.widgets import start_at_top
 
 
@@ -15,10 +16,14 @@ def main() -> None:
     ruleset = get_ruleset().ruleset
     if ruleset is None:  # app.py has already shown the problems and the numbers
         st.stop()
-    j = journey()
+    j = drafts.resume(ruleset, journey())  # a refresh or another server: carry on from the draft
+    st.session_state[KEY] = j
+    drafts.follow_address(ruleset, j)  # the browser's Back and Forward move through the steps
+    drafts.autosave(ruleset, j)  # callbacks ran before this run: the journey is already up to date
     steps = plan(ruleset)
     j.step = max(0, min(j.step, len(steps) - 1))
     start_at_top(f"{j.started_at}:{j.step}:{j.emergency}:{j.result}")
+    drafts.show_note()
     if j.emergency:
         emergency_page(ruleset, j)
     elif j.result:

@@ -146,6 +146,9 @@ class Journey:
     completed_at: str | None = None
     reference: str = field(default_factory=new_reference)  # random, quoted in the file names
     nonce: int = 0                   # bumps on a new screening so no widget keeps an old value
+    draft_reference: str | None = None  # the store's reference, once the draft is first saved
+    draft_revision: int | None = None   # the draft's revision this session last saved or loaded
+    handed_over: bool = False           # saved for review: the draft is final and no longer saved
 
 
 KEY = "journey"

@@ -298,6 +298,15 @@ class Store:
                            "reason": self.cipher.open(r.reason) if r.reason else "",
                            "created_at": r.created_at} for r in revs))
 
+    def owner(self, reference: str) -> tuple[str, str, str] | None:
+        """(author, team, status) of a screening, or None: what an access check needs before
+        :meth:`get`, which is audited.  Not audited itself, because it shows nothing of the content."""
+        c = screenings.c
+        with self._tx() as conn:
+            row = conn.execute(select(c.author, c.team, c.status)
+                               .where(c.reference == reference.strip().upper())).one_or_none()
+        return None if row is None else (row.author, row.team, row.status)
+
     def queue(self, filters: Filters = Filters(), *, page: int = 1, per_page: int = 50) -> Page:
         """Handed-over screenings, urgent checks first, newest first; no free text leaves here."""
         c = screenings.c
@@ -322,10 +331,13 @@ class Store:
                 .limit(per_page).offset((page - 1) * per_page)).all()
         return Page(tuple(QueueRow(*r) for r in rows), int(total), page, per_page)
 
-    def stats(self, since: datetime | None = None) -> Stats:
-        """What the dashboard draws: no free text, no answers, only counts and dates."""
+    def stats(self, since: datetime | None = None, teams: tuple[str, ...] | None = None) -> Stats:
+        """What the dashboard draws: no free text, no answers, only counts and dates; ``teams``
+        (None for every team) limits it to a supervisor's own."""
         c, r = screenings.c, reviews.c
         where = [c.status != "draft"] + ([c.created_at >= since] if since is not None else [])
+        if teams is not None:
+            where.append(c.team.in_(teams))
         with self._tx() as conn:
             made = conn.execute(select(c.created_at, c.outcome, c.team).where(*where)).all()
             rows = conn.execute(
