@@ -106,3 +106,28 @@ def test_hand_over_submits_the_draft_itself() -> None:
     assert not at.exception
     saved = Store().get(ref, actor="local user")
     assert saved.status == "submitted" and "export" in saved.payload
+
+
+def test_a_download_of_a_saved_screening_is_in_the_audit_trail() -> None:
+    from sqlalchemy import select
+
+    from screening.store.tables import audit
+    from test_app import fill_account, to_account
+    from ui import handover
+
+    at = to_account(start(), {"us_and_them": "yes"})
+    fill_account(at)
+    at.button(key="nav.next").click().run()
+    ref = at.session_state["journey"].draft_reference
+    store = Store()
+    # the recorder the result page gave the PDF button, as the page made it (same journey, actor)
+    with_session = at.session_state["journey"]
+    import streamlit as st
+
+    st.session_state["journey"] = with_session
+    recorder = handover.export_recorder("pdf")
+    assert recorder is not None
+    recorder()
+    with store.engine.connect() as c:
+        rows = c.execute(select(audit.c.action, audit.c.detail).where(audit.c.reference == ref)).all()
+    assert ("export", '{"kind": "pdf"}') in [(r.action, r.detail) for r in rows]

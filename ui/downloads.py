@@ -29,7 +29,8 @@ log = logging.getLogger("screening.downloads")
 
 
 def download_button(label: str, make: Callable[[], bytes | str], *, file_name: str, mime: str, key: str,
-                    icon: str | None = None, where: DeltaGenerator | None = None) -> None:
+                    icon: str | None = None, where: DeltaGenerator | None = None,
+                    on_made: Callable[[], None] | None = None) -> None:
     """``st.download_button`` (in ``where``, e.g. a column) whose file is made on click and removed
     from the server soon after.
 
@@ -38,6 +39,11 @@ def download_button(label: str, make: Callable[[], bytes | str], *, file_name: s
 
     def produce() -> bytes:
         data = make()
+        if on_made is not None:  # e.g. the audit record of an export; never stops the download
+            try:
+                on_made()
+            except Exception:
+                log.exception("recording the download %s failed", file_name)
         raw = data.encode("utf-8") if isinstance(data, str) else data
         timer = threading.Timer(LINGER_SECONDS, forget, args=(raw, mime, file_name))
         timer.daemon = True  # never holds the server open at shutdown

@@ -7,6 +7,8 @@ store cannot be reached the worker is told so in plain words and everything stay
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from screening import RuleSet
@@ -17,6 +19,23 @@ from screening.store import StoreError
 
 from .state import journey
 from .storage import actor, get_store
+
+
+def export_recorder(kind: str) -> Callable[[], None] | None:
+    """What a download calls to put the export in the audit trail, when the screening is in the
+    store.  Who and which screening are read now, in the page's own run; the download may be made
+    later, outside it."""
+    j = journey()
+    reference, who = j.draft_reference, actor()
+    if reference is None:
+        return None
+
+    def record() -> None:
+        store, _ = get_store()
+        if store is not None:
+            store.record_export(reference, actor=who, kind=kind)
+
+    return record
 
 
 def _key(nonce: int) -> str:

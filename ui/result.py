@@ -16,7 +16,7 @@ from screening.text import limit, neutral, too_long
 from . import nav
 from .contacts import tel
 from .downloads import download_button
-from .handover import handover_box
+from .handover import export_recorder, handover_box
 from .questions import urgent_markdown
 from .state import Journey, export_key_problems
 from .widgets import back_button, error_summary, md
@@ -207,13 +207,16 @@ def _downloads(ruleset: RuleSet, assessment: Assessment, record: ScreeningRecord
     c1, c2, c3 = st.columns(3)
     download_button("Download PDF", lambda: summ.to_pdf(ruleset, assessment, record),
                     file_name=summ.file_name(record, "pdf"), mime="application/pdf", key="dl.pdf",
+                    on_made=export_recorder("pdf"),
                     icon=":material/picture_as_pdf:", where=c1)
     download_button("Download Markdown", lambda: summ.to_markdown(ruleset, assessment, record),
-                    file_name=summ.file_name(record, "md"), mime="text/markdown", key="dl.md", where=c2)
+                    file_name=summ.file_name(record, "md"), mime="text/markdown", key="dl.md",
+                    on_made=export_recorder("md"), where=c2)
     key_problems = export_key_problems()  # a short or garbled export key: never a broken download
     for p in key_problems:
         c3.error(f"**{p.code}**: {summ.md(p.message)}. {summ.md(p.fix[:1].upper() + p.fix[1:])}.")
     if not key_problems:
         download_button("Download JSON", lambda: summ.to_json(ruleset, assessment, record),
                         file_name=summ.file_name(record, "json"), mime="application/json", key="dl.json",
+                    on_made=export_recorder("json"),
                         where=c3)
