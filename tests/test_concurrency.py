@@ -94,3 +94,32 @@ def test_nothing_uses_z3s_global_context() -> None:
                          check=False)
     assert out.returncode == 0, out.stderr
     assert "main context created: False" in out.stdout
+
+
+def test_eight_sessions_each_reach_20_results_and_open_20_files() -> None:
+    """What the result page and the review page ask of the core, from 8 session threads at once:
+    evaluation, explanations, every export, and opening an export; each as one thread alone gives."""
+    from screening import summary
+    from screening.record import ScreeningRecord
+
+    per_session = 20
+    cases = _random_answers(per_session * THREADS, seed=23)
+
+    def one_result(answers: tuple[tuple[str, str], ...]) -> tuple[object, ...]:
+        given = dict(answers)
+        a = screening.evaluate(RULES, given)
+        record = ScreeningRecord(answers=given, screener_role="youth worker", noticed_what="Said it.")
+        exported = summary.to_json(RULES, a, record, exported_at="2026-11-30T00:00:00Z")
+        summary.to_markdown(RULES, a, record)
+        opened = summary.read_export(exported.encode(), RULES)
+        return (a.outcome, a.additional_steps, _explain_uncached(answers), opened.replay.outcome,
+                opened.stored_assessment.outcome)
+
+    def session(k: int) -> list[tuple[object, ...]]:
+        return [one_result(c) for c in cases[k * per_session:(k + 1) * per_session]]
+
+    serial = [one_result(c) for c in cases]
+    with ThreadPoolExecutor(THREADS) as pool:
+        parallel = [r for rs in pool.map(session, range(THREADS)) for r in rs]
+    assert parallel == serial
+    assert {r[0] for r in serial} >= {"contact_prevent_lead", "consider_safeguarding"}
