@@ -4,6 +4,7 @@ The small public API, re-exported here, is what the app, the CLI and the tests c
 """
 
 from .alternatives import Alternative, Change, explain_alternatives
+from .batch import evaluate_frame
 from .engine import Assessment, CouldBecome, Evidence, FiredRule, evaluate
 from .errors import AnswersError, Problem, RuleSetError, ScreeningError
 from .loading import default_rules_dir, load
@@ -23,6 +24,7 @@ __all__ = [
     "ScreeningError",
     "default_rules_dir",
     "evaluate",
+    "evaluate_frame",
     "explain_alternatives",
     "load",
 ]
