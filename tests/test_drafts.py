@@ -54,7 +54,7 @@ def test_a_refresh_resumes_the_draft_where_the_worker_was() -> None:
 
 
 def test_the_address_step_moves_back_through_the_journey() -> None:
-    at, ref = _two_steps()
+    at, _ref = _two_steps()
     at.query_params["step"] = "1"  # what the browser's Back button sends
     at.run()
     assert title(at) == FACTORS[1].title
@@ -110,9 +110,9 @@ def test_hand_over_submits_the_draft_itself() -> None:
 
 def test_a_download_of_a_saved_screening_is_in_the_audit_trail() -> None:
     from sqlalchemy import select
+    from test_app import fill_account, to_account
 
     from screening.store.tables import audit
-    from test_app import fill_account, to_account
     from ui import handover
 
     at = to_account(start(), {"us_and_them": "yes"})
