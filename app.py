@@ -29,11 +29,21 @@ def _no_external_ip() -> None:
 net_util.get_external_ip = _no_external_ip  # from the first page run on; see README "Deployment defaults"
 
 from screening import RuleSet  # noqa: E402  (set_page_config must come first)
+from screening.access import Action, can  # noqa: E402
+from ui import access as guard  # noqa: E402
 from ui import contacts  # noqa: E402
 from ui.nav import FAILED  # noqa: E402
 from ui.state import get_ruleset  # noqa: E402
 
 log = logging.getLogger("screening.app")
+
+#: Every page: (file in ui/, title, URL path, icon, the action it needs); the first allowed is the default.
+PAGES: tuple[tuple[str, str, str, str, Action], ...] = (
+    ("screen.py", "Screen a concern", "screen", ":material/assignment:", "screen"),
+    ("queue.py", "Review queue", "queue", ":material/inbox:", "view_queue"),
+    ("review.py", "Open a screening file", "review", ":material/folder_open:", "review"),
+    ("dashboard.py", "Dashboard", "dashboard", ":material/monitoring:", "view_dashboard"),
+)
 
 
 def main() -> None:
@@ -47,21 +57,24 @@ def main() -> None:
         contacts.render_failure(None)
         return
     contacts.render_sidebar(ruleset)
+    who = guard.gate(ruleset)  # local mode on this computer, or signed in with a role; else why not
+    if who is None:
+        return
     if ruleset is None:
         contacts.render_broken_rules(loaded.problems)
         return
-    pages = [st.Page(str(HERE / "ui" / "screen.py"), title="Screen a concern", default=True,
-                     icon=":material/assignment:")]
-    pages += [
-        st.Page(str(HERE / "ui" / "queue.py"), title="Review queue", url_path="queue",
-                icon=":material/inbox:"),
-        st.Page(str(HERE / "ui" / "review.py"), title="Open a screening file", url_path="review",
-                icon=":material/folder_open:"),
-        st.Page(str(HERE / "ui" / "dashboard.py"), title="Dashboard", url_path="dashboard",
-                icon=":material/monitoring:"),
-    ]
+    # Only the pages this person's roles allow exist for them: any other URL is not a page here
+    # (and each page checks again before it shows anything).
+    allowed = [p for p in PAGES if can(who, p[4])]
+    if not allowed:
+        contacts.contact_banner(ruleset)
+        guard.nothing_for(who)
+        return
+    pages = [st.Page(str(HERE / "ui" / file), title=title, url_path=url, icon=icon, default=i == 0)
+             for i, (file, title, url, icon, _) in enumerate(allowed)]
     page = st.navigation(pages, position="top" if len(pages) > 1 else "hidden")
     contacts.contact_banner(ruleset)  # every page, above anything that can fail
+    guard.mode_banner(who)
     if st.session_state.pop(FAILED, None):
         contacts.render_failure(ruleset)
     try:

@@ -320,6 +320,37 @@ CATALOGUE: dict[str, Entry] = {
         Entry("ST010", "Audit trail broken", "the audit trail is broken at record {seq}: {reason}",
               "do not purge anything; restore the database from its last good backup and report it "
               "to your information governance lead"),
+        # --- sign-in and roles -------------------------------------------------------------------
+        Entry("AU001", "Unknown role", "'{role}' (for {who}) is not a role{suggestion}",
+              "use one of: {allowed}"),
+        Entry("AU002", "Roles file unreadable", "the roles file {file} cannot be used: {reason}",
+              "fix the file (see config/roles.yaml for the layout), or set SCREENING_ROLES_FILE to the "
+              "council's roles file; until then nobody can sign in to any page"),
+        Entry("AU003", "Roles file entry not understood", "{what}", "{fix}"),
+        Entry("AU004", "Local mode on another address",
+              "this copy runs in local mode (no sign-in), so it answers only on this computer, and it "
+              "was started on the address {address}",
+              "start it on 127.0.0.1 (make run), or set up council sign-in (SCREENING_AUTH=council "
+              "and an [auth] section in .streamlit/secrets.toml, see the README) before serving it "
+              "to other computers"),
+        Entry("AU005", "No role", "you are signed in as {email}, but you have no role in this tool",
+              "ask your administrator to add you (or a group you are in) to the roles file; if you "
+              "have a concern now, call the numbers on this page"),
+        Entry("AU006", "Sign-in expired", "your sign-in ran out at {when}",
+              "sign in again to carry on"),
+        Entry("AU007", "Not for your role", "your roles ({roles}) do not allow you to {what}",
+              "if your work needs it, ask your administrator to give you the {needed} role"),
+        Entry("AU008", "Not a screening you may open",
+              "no screening you may open has the reference '{reference}'",
+              "check the reference; you can open your own screenings and, as a supervisor, those "
+              "of your teams"),
+        Entry("AU009", "Sign-in not set up", "council sign-in cannot start: {reason}",
+              "put redirect_uri, cookie_secret, client_id, client_secret and server_metadata_url in "
+              "the [auth] section of .streamlit/secrets.toml (see the README), or unset "
+              "SCREENING_AUTH to run in local mode on this computer only"),
+        Entry("AU010", "Approving your own change",
+              "a rule change must be approved by someone other than its editor ({editor})",
+              "ask another policy approver to approve it (four eyes)"),
     )
 }
 

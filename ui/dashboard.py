@@ -1,5 +1,6 @@
 """The supervisor's dashboard: outcomes over time, how often reviewers changed the route, and how
 long screenings waited for review.  Counts and dates only (the store's ``stats``): no free text.
+Supervisors only, and each sees their own teams' figures (a supervisor of every team sees all).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
 
 from screening import RuleSet
 from screening import summary as summ
+from screening.access import visible_teams
 from screening.store import Stats
+from ui.access import require
 from ui.state import get_ruleset
 from ui.storage import get_store
 
@@ -39,6 +42,9 @@ def frames(ruleset: RuleSet, stats: Stats) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def main() -> None:
+    who = require("view_dashboard")
+    if who is None:
+        return
     st.title("Dashboard")
     ruleset = get_ruleset().ruleset
     if ruleset is None:
@@ -50,7 +56,10 @@ def main() -> None:
         return
     weeks = st.selectbox("Period", [4, 13, 26, 52], index=1, format_func=lambda w: f"last {w} weeks",
                          key="dash.weeks")
-    made, rev = frames(ruleset, store.stats(datetime.now(UTC) - timedelta(weeks=weeks)))
+    teams = visible_teams(who)
+    if teams is not None:
+        st.caption(summ.md(f"Your teams: {', '.join(teams) or 'none'}."))
+    made, rev = frames(ruleset, store.stats(datetime.now(UTC) - timedelta(weeks=weeks), teams=teams))
     if made.empty:
         st.info("No screenings have been handed over in this period.")
         return

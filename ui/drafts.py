@@ -24,7 +24,7 @@ from screening.record import Departure
 from screening.store import StoreError
 
 from .state import Journey, plan
-from .storage import actor, get_store
+from .storage import actor, get_store, team_for
 
 DRAFT, STEP = "draft", "step"
 _SAVED = "drafts.saved"   # fingerprint of what was last saved in this session
@@ -140,7 +140,8 @@ def _save(ruleset: RuleSet, j: Journey, fp: str) -> None:
         if store is None:
             raise StoreError("ST001", reason=problems[0].message if problems else "not configured")
         ref, rev = store.save_draft(
-            actor=actor(), team=str(j.account.get("screener_team", ""))[:200], reference=j.draft_reference,
+            actor=actor(), team=team_for(str(j.account.get("screener_team", "")))[:200],
+            reference=j.draft_reference,
             step=j.step, payload={"journey": to_payload(j)},
             ruleset=(ruleset.id, ruleset.version, ruleset.sha256), revision=j.draft_revision)
     except StoreError as e:

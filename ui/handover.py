@@ -18,7 +18,7 @@ from screening.record import ScreeningRecord
 from screening.store import StoreError
 
 from .state import journey
-from .storage import actor, get_store
+from .storage import actor, get_store, team_for
 
 
 def export_recorder(kind: str) -> Callable[[], None] | None:
@@ -62,7 +62,7 @@ def handover_box(ruleset: RuleSet, assessment: Assessment, record: ScreeningReco
         j = journey()
         ref = j.draft_reference  # the draft saved as the worker went becomes the handed-over record
         if ref is None:
-            ref, _ = store.save_draft(actor=actor(), team=record.screener_team or "",
+            ref, _ = store.save_draft(actor=actor(), team=team_for(record.screener_team or ""),
                                       reference=None, step=0, payload={"export": export},
                                       ruleset=(assessment.ruleset_id, assessment.ruleset_version,
                                                assessment.ruleset_sha256))

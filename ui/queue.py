@@ -4,11 +4,16 @@ Filters (status, outcome, team, dates), urgent checks first, a page at a time; o
 same review as an opened file (summary, trace, every answer, the worker's decision, the replay under
 the rules it was made with and under today's), then the reviewer's decision, kept apart from the
 recommendation.  Every open, decision, export and purge is audited by the store.
+
+Only supervisors reach this page, and each sees only their teams' screenings (a supervisor of every
+team sees all): the list is filtered in the database, and a reference typed in is checked against
+its author and team (:meth:`Store.owner`, which shows nothing) before the audited open.
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -19,9 +24,12 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
 
 from screening import Problem, RuleSet, ScreeningError
 from screening import summary as summ
+from screening.access import Access, can, refusal, visible_teams
+from screening.errors import problem
 from screening.store import DECISIONS, Filters, Saved, Store, StoreError
 from screening.store.csv_export import to_csv
 from screening.text import limit
+from ui.access import require
 from ui.downloads import download_button
 from ui.review import render
 from ui.state import get_ruleset
@@ -67,6 +75,16 @@ def _day(d: date | None, plus: int = 0) -> datetime | None:
     return datetime.combine(d + timedelta(days=plus), time.min, tzinfo=UTC)
 
 
+def team_scope(who: Access, filters: Filters) -> Filters | None:
+    """The filters narrowed to the supervisor's teams, or None when they leave no team to show."""
+    teams = visible_teams(who, filters.teams)
+    if teams is None:
+        return filters
+    if not teams:
+        return None
+    return replace(filters, teams=teams)
+
+
 def queue_table(store: Store, ruleset: RuleSet, filters: Filters) -> list[str]:
     page = st.session_state.get("queue.page", 1)
     result = store.queue(filters, page=page, per_page=PER_PAGE)
@@ -94,7 +112,9 @@ def queue_table(store: Store, ruleset: RuleSet, filters: Filters) -> list[str]:
     return [r.reference for r in result.rows]
 
 
-def decision_form(store: Store, ruleset: RuleSet, saved: Saved) -> None:
+def decision_form(store: Store, ruleset: RuleSet, saved: Saved, who: Access) -> None:
+    if not can(who, "review", author=saved.author, team=saved.team):
+        return
     st.subheader("Your decision")
     for rv in saved.reviews:
         said = DECISION_WORDS.get(rv["decision"], rv["decision"])
@@ -136,8 +156,18 @@ def decision_form(store: Store, ruleset: RuleSet, saved: Saved) -> None:
         st.rerun()
 
 
-def open_saved(store: Store, ruleset: RuleSet, reference: str) -> None:
+def open_saved(store: Store, ruleset: RuleSet, reference: str, who: Access) -> None:
     try:
+        owner = store.owner(reference)
+        if owner is None:
+            if who.all_teams:  # may open every screening: saying 'unknown' tells them nothing new
+                raise StoreError("ST002", reference=reference[:40])
+            _problems((problem("AU008", reference=reference[:40]),))  # reads as 'not yours'
+            return
+        why = refusal(who, "view_screening", author=owner[0], team=owner[1], reference=reference)
+        if why is not None:
+            _problems((why,))
+            return
         saved = store.get(reference, actor=actor())
     except StoreError as e:
         _problems(e.problems)
@@ -153,7 +183,7 @@ def open_saved(store: Store, ruleset: RuleSet, reference: str) -> None:
         _problems(e.problems)
         return
     render(ruleset, opened)
-    decision_form(store, ruleset, saved)
+    decision_form(store, ruleset, saved, who)
 
 
 def purge_box(store: Store) -> None:
@@ -172,6 +202,9 @@ def purge_box(store: Store) -> None:
 
 
 def main() -> None:
+    who = require("view_queue")  # supervisors only, whatever the URL
+    if who is None:
+        return
     st.title("Review queue")
     ruleset = get_ruleset().ruleset
     if ruleset is None:
@@ -181,14 +214,20 @@ def main() -> None:
         _problems(problems)
         return
     try:
-        refs = queue_table(store, ruleset, filters_form(ruleset))
+        if not who.all_teams:
+            st.caption(summ.md(f"Screenings handed over to your teams: {', '.join(who.teams)}."))
+        scoped = team_scope(who, filters_form(ruleset))
+        refs = queue_table(store, ruleset, scoped) if scoped is not None else []
+        if scoped is None:
+            st.markdown("No screenings: that team is not one of yours.")
         chosen = st.text_input("Open a screening by its reference", max_chars=limit("reference"),
                                placeholder="for example KQ3X-M7TD", key="queue.open").strip()
         if not chosen and refs:
             chosen = st.selectbox("Or choose one on this page", ["", *refs], key="queue.pick")
         if chosen:
-            open_saved(store, ruleset, chosen)
-        purge_box(store)
+            open_saved(store, ruleset, chosen, who)
+        if can(who, "purge"):
+            purge_box(store)
     except StoreError as e:
         _problems(e.problems)
 

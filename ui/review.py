@@ -25,6 +25,7 @@ from screening import summary as summ
 from screening.engine import Assessment
 from screening.errors import capped
 from screening.opening import EXPORT_SUFFIX, MAX_BYTES, OpenedScreening, check_upload, size_words
+from ui.access import require
 from ui.downloads import download_button
 from ui.state import export_key_problems, get_ruleset, ordered_factors
 from ui.widgets import answer_label
@@ -198,6 +199,8 @@ def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
 
 
 def main() -> None:
+    if require("review") is None:  # supervisors and the Prevent Lead only, whatever the URL
+        return
     st.title("Open a screening file")
     st.markdown("For supervisors and the Prevent Lead. Open a screening saved from the result page "
                 "(a .json file) to see what the worker was told and why, their decision, and what "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import drafts
+from ui.access import require
 from ui.account import account_page, check_page
 from ui.questions import emergency_page, factor_page
 from ui.result import result_page
@@ -13,6 +14,8 @@ from ui.widgets import start_at_top
 
 
 def main() -> None:
+    if require("screen") is None:  # frontline only, whatever the URL (ui/access.py)
+        return
     ruleset = get_ruleset().ruleset
     if ruleset is None:  # app.py has already shown the problems and the numbers
         st.stop()

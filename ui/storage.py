@@ -1,8 +1,9 @@
 """The store as the app uses it: one per process (its engine is thread-safe), and who is acting.
 
-In local mode (the default of ``make run``) there is no sign-in and one local user holds every role;
-the sign-in issue replaces :func:`actor` with the signed-in identity.  When the store cannot be
-opened, pages say so with the catalogue's message and the worker's answers stay on screen.
+Who is acting comes from the guard (ui/access.py): the signed-in email in council mode, "local user"
+in local mode (no sign-in, one user with every role), so every audit record names a person.  When
+the store cannot be opened, pages say so with the catalogue's message and the worker's answers stay
+on screen.
 """
 
 from __future__ import annotations
@@ -10,9 +11,15 @@ from __future__ import annotations
 import streamlit as st
 
 from screening import Problem
+from screening.access import LOCAL_USER, handover_team
 from screening.store import Store, StoreError, default_url
+from ui import access as guard
 
-LOCAL_USER = "local user"
+__all__ = ["LOCAL_USER", "NotSignedIn", "actor", "get_store", "team_for"]
+
+
+class NotSignedIn(RuntimeError):
+    """Something tried to act for nobody: the page guard should have stopped it (app.py shows a failure)."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,5 +36,16 @@ def get_store() -> tuple[Store | None, tuple[Problem, ...]]:
 
 
 def actor() -> str:
-    """Who is acting, for the audit trail."""
-    return LOCAL_USER
+    """Who is acting, for the audit trail: the signed-in email, or "local user" in local mode."""
+    who = guard.current()
+    if who is None:
+        raise NotSignedIn("no signed-in person may act here")
+    return who.email
+
+
+def team_for(typed: str) -> str:
+    """The team a screening is handed over to: the worker's own from the roles file (council mode)."""
+    who = guard.current()
+    if who is None:
+        raise NotSignedIn("no signed-in person may act here")
+    return handover_team(who, typed)
