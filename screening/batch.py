@@ -30,7 +30,7 @@ import pandas as pd
 
 from .engine import _FALSE, _TRUE, _UNKNOWN, compile_ruleset
 from .errors import AnswersError, Problem, problem, suggest
-from .ruleset import ANSWERS, All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes
+from .ruleset import ANSWERS, All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes, indicators_in
 
 Bools = npt.NDArray[np.bool_]
 #: Answer codes inside the batch engine.
@@ -59,7 +59,11 @@ def answer_code(value: Any) -> int:
 
 @dataclass(frozen=True)
 class Matrix:
-    """The answers as columns: ``yes[i]`` and ``unknown[i]`` for question ``ids[i]``."""
+    """The answers as columns: ``yes[i]`` and ``unknown[i]`` for question ``ids[i]``.
+
+    Only what routing reads is filled in: ``yes`` of questions a rule or step reads, ``unknown`` of
+    danger questions; the others are all False.
+    """
 
     ids: tuple[str, ...]
     yes: tuple[Bools, ...]
@@ -85,7 +89,11 @@ def answers_matrix(ruleset: RuleSet, frame: pd.DataFrame, path: str = "") -> Mat
     if problems:
         raise AnswersError(problems)
     n = len(frame)
-    codes_of: dict[str, npt.NDArray[np.int8]] = {}
+    used = _read_by_rules(ruleset)
+    all_unknown = np.ones(n, dtype=bool)
+    nothing = np.zeros(n, dtype=bool)
+    yes: dict[str, Bools] = {}
+    unknown: dict[str, Bools] = {}
     for key in cols:
         col = frame[key]
         if isinstance(col.dtype, pd.CategoricalDtype):
@@ -93,19 +101,41 @@ def answers_matrix(ruleset: RuleSet, frame: pd.DataFrame, path: str = "") -> Mat
         else:
             fcodes, funiq = pd.factorize(col, use_na_sentinel=True)
             raw, uniques = fcodes, list(funiq)
-        lut = np.array([answer_code(u) for u in uniques] + [UNKNOWN], dtype=np.int8)
-        bad = [u for u, code in zip(uniques, lut, strict=False) if code == BAD]
+        answer = [answer_code(u) for u in uniques]
+        bad = [u for u, code in zip(uniques, answer, strict=True) if code == BAD]
         if bad:
             problems.append(problem("AN002", path, 0, id=key, value=bad[0]))
             continue
-        codes_of[key] = lut[raw]  # -1 (missing) indexes the trailing UNKNOWN
+        if key in used:
+            yes[key] = _where(raw, [k for k, a in enumerate(answer) if a == YES], n)
+        if key in c.gate:  # only danger questions' unknowns are read (urgent checks)
+            unknown[key] = _where(raw, [-1] + [k for k, a in enumerate(answer) if a == UNKNOWN], n)
     if problems:
         raise AnswersError(problems)
-    all_unknown = np.ones(n, dtype=bool)
-    nothing = np.zeros(n, dtype=bool)
-    yes = tuple(codes_of[i] == YES if i in codes_of else nothing for i in c.ids)
-    unknown = tuple(codes_of[i] == UNKNOWN if i in codes_of else all_unknown for i in c.ids)
-    return Matrix(c.ids, yes, unknown, n)
+    yes_cols = tuple(yes.get(i, nothing) for i in c.ids)
+    unknown_cols = tuple(unknown.get(i, all_unknown if i in c.gate and i not in cols else nothing)
+                         for i in c.ids)
+    return Matrix(c.ids, yes_cols, unknown_cols, n)
+
+
+def _where(raw: npt.NDArray[Any], codes: list[int], n: int) -> Bools:
+    """Rows whose code is one of ``codes`` (one comparison in the usual case of one spelling)."""
+    if not codes:
+        return np.zeros(n, dtype=bool)
+    if len(codes) == 1:
+        return np.asarray(raw == codes[0])
+    if len(codes) == 2 and codes[0] == -1:
+        return np.asarray((raw == codes[1]) | (raw < 0))
+    return np.isin(raw, codes)
+
+
+@lru_cache(maxsize=16)
+def _read_by_rules(ruleset: RuleSet) -> frozenset[str]:
+    """The questions a routing rule or a step reads: only their yes columns are built."""
+    out: frozenset[str] = frozenset()
+    for cond in [r.when for r in ruleset.rules] + [st.when for st in ruleset.steps]:
+        out |= indicators_in(cond)
+    return out
 
 
 Vec = Callable[[dict[str, Bools], int], Bools]
@@ -182,16 +212,21 @@ def _joined(bits: Sequence[Bools], names: Sequence[str], n: int,
         vals = ["|".join(nm for nm, b in zip(names, row, strict=True) if b)
                 for row in np.column_stack(bits)]
         return pd.Series(vals, index=index, dtype="category")
-    code = np.zeros(n, dtype=np.int64)
-    for k, b in enumerate(bits):
-        code |= b.astype(np.int64) << k
     if len(bits) <= 16:
+        small = np.uint8 if len(bits) <= 8 else np.uint16
+        code: npt.NDArray[Any] = np.zeros(n, dtype=small)
+        for k, b in enumerate(bits):
+            flag: npt.NDArray[Any] = b.view(np.uint8).astype(small, copy=False)
+            code |= np.left_shift(flag, k, dtype=small)
         present = np.flatnonzero(np.bincount(code, minlength=1 << len(bits)))
         remap = np.zeros(1 << len(bits), dtype=np.int32)
         remap[present] = np.arange(len(present), dtype=np.int32)
         cats_codes: npt.NDArray[Any] = present
         codes: npt.NDArray[Any] = remap[code]
     else:
+        code = np.zeros(n, dtype=np.int64)
+        for k, b in enumerate(bits):
+            code |= b.astype(np.int64) << k
         cats_codes, codes = np.unique(code, return_inverse=True)
     cats = ["|".join(nm for k, nm in enumerate(names) if int(cc) >> k & 1) for cc in cats_codes]
     if not cats:
@@ -214,8 +249,8 @@ def evaluate_matrix(ruleset: RuleSet, m: Matrix, index: pd.Index | None = None) 
     outcome = pd.Series(pd.Categorical.from_codes(rank, list(c.order)), index=idx)
     steps = _joined([pred(yes, n) for _, pred in v.steps], [s for s, _ in v.steps], n, idx)
     gates = [i for i in c.ids if i in c.gate]
-    not_emergency = ~np.isin(rank, np.fromiter(c.emergency_ranks, dtype=np.int16)) \
-        if c.emergency_ranks else np.ones(n, dtype=bool)
+    is_emergency = np.array([k in c.emergency_ranks for k in range(len(c.order))], dtype=bool)
+    not_emergency = ~is_emergency[rank]
     urgent = _joined([unknown[g] & not_emergency for g in gates], gates, n, idx)
     return pd.DataFrame({"outcome": outcome, "additional_steps": steps, "urgent_checks": urgent})
 
