@@ -21,8 +21,9 @@ profile        20%       5%            under 18 / care and support needs: usuall
 One screening in ten is drawn "concerned": engagement yes rates times 8, intent and capability
 times 6, context times 2 (concern clusters; most screenings have few or no yes answers).
 Every routing rule that can fire is then exercised at least once: for a rule that fired on no row,
-one of the last rows is replaced by a smallest set of yes answers that makes it fire (all else
-``no``), checked with the engine's own ``fired`` list.  ``frame.attrs["witnesses"]`` names them.
+a late row that is no other rule's only example is replaced by a smallest set of yes answers that
+makes it fire (all else ``no``), checked with the engine's own ``fired`` list;
+``frame.attrs["witnesses"]`` names those rules.
 """
 
 from __future__ import annotations
@@ -80,26 +81,33 @@ def _frame(ids: tuple[str, ...], codes: np.ndarray[Any, Any]) -> pd.DataFrame:
 
 def _exercise_every_rule(ruleset: RuleSet,
                          codes: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], list[str]]:
-    """Replace last rows by witnesses of the rules that fired nowhere (checked with evaluate)."""
+    """Put in witnesses of the rules that fired nowhere, each replacing a row whose rules all fire
+    elsewhere too (so no rule loses its only row); each witness is checked with evaluate."""
     ids = ruleset.indicator_ids()
-    fired = fired_matrix(ruleset, answers_matrix(ruleset, _frame(ids, codes)))
-    missing = [r for r in ruleset.rules if not fired[r.id].any()]
-    row = len(codes) - 1
-    done: list[str] = []
     everyone = frozenset(ids)
-    for rule in missing:
-        if row < 0:
-            break
+    done: list[str] = []
+    tried: set[str] = set()
+    while True:
+        fired = fired_matrix(ruleset, answers_matrix(ruleset, _frame(ids, codes)))
+        missing = [r for r in ruleset.rules if not fired[r.id].any() and r.id not in tried]
+        if not missing:
+            return codes, done
+        rule = missing[0]
+        tried.add(rule.id)
         need = _flips(rule.when, frozenset(), everyone)
         if need is None:
             continue
         answers = {i: ("yes" if i in need else "no") for i in ids}
         if rule.id not in {f.id for f in evaluate(ruleset, answers).fired}:
             continue
-        codes[row] = [1 if i in need else 0 for i in ids]
+        table = np.column_stack(list(fired.values()))
+        counts = table.sum(axis=0)
+        sole = (table & (counts == 1)).any(axis=1)   # rows that are some rule's only example
+        free = np.flatnonzero(~sole)
+        if not len(free):
+            continue
+        codes[free[-1]] = [1 if i in need else 0 for i in ids]
         done.append(rule.id)
-        row -= 1
-    return codes, done
 
 
 def from_store(store: Any, actor: str, *, purpose: str = "impact of a rule change") -> pd.DataFrame:

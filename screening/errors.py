@@ -86,6 +86,20 @@ CATALOGUE: dict[str, Entry] = {
         Entry("AN004", "Text too long", "'{field}' is {length} characters long; the limit is {limit}",
               "shorten it to the gist (a longer paste is cut off at the limit): the Prevent Lead "
               "will ask for detail"),
+        # --- impact of a rule change (screening.impact) -----------------------------------------
+        Entry("IM001", "Corpus cannot be read", "cannot read the corpus: {reason}",
+              "give a CSV or parquet file with one column per question id and yes, no or unknown "
+              "in each cell"),
+        Entry("IM002", "Corpus format not supported",
+              "a corpus must be a .csv or .parquet file, not '{suffix}'",
+              "save the answers as CSV (one column per question id) or parquet"),
+        Entry("IM003", "Corpus column is not a question",
+              "{count} column(s) of the corpus are questions of neither rule set: {columns}",
+              "remove or rename those columns; a column's name is a question id"),
+        Entry("IM004", "Empty corpus", "the corpus has no screenings in it",
+              "give at least one row of answers, or leave out --corpus to use the synthetic corpus"),
+        Entry("IM005", "Report cannot be written", "cannot write the report: {reason}",
+              "check the folder exists and you may write to it"),
         # --- proofs over the rule set (screening.checks) --------------------------------------
         Entry("CK001", "Circumstances alone reach a Prevent outcome",
               "outcome '{outcome}' ({category}) is reached with no {kinds} sign: {example}, and "
