@@ -22,6 +22,7 @@ import pandas as pd
 import rule_engine
 
 from screening import evaluate, evaluate_frame, load
+from screening.batch import answers_matrix, evaluate_matrix
 from screening.corpus import generate
 from screening.ruleset import All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes
 
@@ -91,13 +92,16 @@ def main() -> None:
     t_ref = timed(lambda: [route(r) for r in yes_records], max(1, repeat // 2)) / n_ref
     t_batch = timed(lambda: evaluate_frame(rs, big), repeat) / n_batch
     t_str = timed(lambda: evaluate_frame(rs, strings), repeat) / len(strings)
+    prepared = answers_matrix(rs, big)
+    t_route = timed(lambda: evaluate_matrix(rs, prepared), repeat) / n_batch
     print(f"Batch engine, shipped rules ({len(ids)} questions, {len(rs.rules)} rules, "
           f"{len(rs.steps)} steps), median of {repeat}")
     print(f"{'path':55} {'rows':>9} {'µs per row':>11} {'rows per s':>13}")
     for name, n, t in [("evaluate in a loop (per record, with trace)", n_rec, t_rec),
                        ("rule-engine 5.x: Rule.matches per rule (reference)", n_ref, t_ref),
                        ("evaluate_frame, categorical columns", n_batch, t_batch),
-                       ("evaluate_frame, string columns", len(strings), t_str)]:
+                       ("evaluate_frame, string columns", len(strings), t_str),
+                       ("routing only (evaluate_matrix, columns prepared)", n_batch, t_route)]:
         print(f"{name:55} {n:9,d} {t * 1e6:11.3f} {1 / t:13,.0f}")
     print(f"batch (categorical) vs per record: {t_rec / t_batch:,.0f}x; "
           f"vs rule-engine: {t_ref / t_batch:,.0f}x; string columns vs per record: {t_rec / t_str:,.0f}x")

@@ -138,11 +138,27 @@ def _read_by_rules(ruleset: RuleSet) -> frozenset[str]:
     return out
 
 
-Vec = Callable[[dict[str, Bools], int], Bools]
+Vec = Callable[[dict[Any, Bools], int], Bools]
 
 
 def vectorise(cond: Condition) -> Vec:
-    """Compile a condition tree into a function of the yes columns (engine.predicate, vectorised)."""
+    """Compile a condition tree into a function of the yes columns (engine.predicate, vectorised).
+
+    A part shared by several rules (a group, "every context factor") is computed once per call: the
+    result is kept in the columns' dict under the condition itself (results are never written to).
+    """
+    inner = _vectorise(cond)
+    key = ("condition", cond)
+
+    def cached(yes: dict[Any, Bools], n: int) -> Bools:
+        hit = yes.get(key)
+        if hit is None:
+            hit = yes[key] = inner(yes, n)
+        return hit
+    return cached
+
+
+def _vectorise(cond: Condition) -> Vec:
     if isinstance(cond, Yes):
         ind = cond.indicator
         return lambda yes, n: yes[ind]
@@ -174,7 +190,7 @@ def _reduce(op: Any, cols: Sequence[Bools], n: int, empty: bool) -> Bools:
     return out
 
 
-def _count(yes: dict[str, Bools], ids: Sequence[str], n: int) -> npt.NDArray[np.int64]:
+def _count(yes: dict[Any, Bools], ids: Sequence[str], n: int) -> npt.NDArray[np.int64]:
     out: npt.NDArray[Any] = np.zeros(n, dtype=np.uint8 if len(ids) < 255 else np.int64)
     for i in ids:
         np.add(out, yes[i], out=out, casting="unsafe")
@@ -199,7 +215,7 @@ def vectorise_ruleset(ruleset: RuleSet) -> Vectorised:
 
 def fired_matrix(ruleset: RuleSet, m: Matrix) -> dict[str, Bools]:
     """Which routing rules hold on each row (rule id -> bool column), as the engine's ``fired``."""
-    yes = dict(zip(m.ids, m.yes, strict=True))
+    yes: dict[Any, Bools] = dict(zip(m.ids, m.yes, strict=True))
     return {rid: pred(yes, m.rows) for rid, _, pred in vectorise_ruleset(ruleset).rules}
 
 
@@ -240,7 +256,7 @@ def evaluate_matrix(ruleset: RuleSet, m: Matrix, index: pd.Index | None = None) 
     v = vectorise_ruleset(ruleset)
     n = m.rows
     idx = pd.RangeIndex(n) if index is None else index
-    yes = dict(zip(m.ids, m.yes, strict=True))
+    yes: dict[Any, Bools] = dict(zip(m.ids, m.yes, strict=True))
     unknown = dict(zip(m.ids, m.unknown, strict=True))
     rank = np.full(n, c.otherwise_rank, dtype=np.int16)
     # least serious first, so that the most serious rule that holds is written last and wins
