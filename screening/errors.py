@@ -86,6 +86,10 @@ CATALOGUE: dict[str, Entry] = {
         Entry("AN004", "Text too long", "'{field}' is {length} characters long; the limit is {limit}",
               "shorten it to the gist (a longer paste is cut off at the limit): the Prevent Lead "
               "will ask for detail"),
+        Entry("AN005", "Personal details in free text", "'{field}' may contain {what}",
+              "a screening needs no one's name, address, date of birth or numbers (the Prevent Lead "
+              "adds what they need): replace each with the button under it, or choose 'This is not "
+              "personal data'", Severity.WARNING),
         # --- impact of a rule change (screening.impact) -----------------------------------------
         Entry("IM001", "Corpus cannot be read", "cannot read the corpus: {reason}",
               "give a CSV or parquet file with one column per question id and yes, no or unknown "

@@ -86,7 +86,13 @@ class Finding:
 
     @property
     def label(self) -> str:
+        """'a name', 'an NHS number'."""
         return LABELS[self.kind]
+
+    @property
+    def noun(self) -> str:
+        """'name', 'NHS number'."""
+        return LABELS[self.kind].split(" ", 1)[1]
 
 
 def _finding(text: str, start: int, end: int, kind: Kind) -> Finding:
@@ -574,10 +580,18 @@ def find(text: str, known_numbers: Iterable[str] = (), today: date | None = None
 
 
 def remove(text: str, finding: Finding) -> str:
-    """``text`` with the finding replaced by its suggestion, if it is still where it was found."""
-    if text[finding.start:finding.end] != finding.text:
-        return text
-    return text[: finding.start] + finding.suggestion + text[finding.end:]
+    """``text`` with the finding replaced by its suggestion.
+
+    Where it was found, or, if the text has changed around it since, its only occurrence; when it
+    is gone, or there are several and the place is lost, the text is returned unchanged (the page
+    then shows the findings of the text as it is now).
+    """
+    at = finding.start
+    if text[at:finding.end] != finding.text:
+        if not finding.text or text.count(finding.text) != 1:
+            return text
+        at = text.index(finding.text)
+    return text[:at] + finding.suggestion + text[at + len(finding.text):]
 
 
 def excerpt(text: str, finding: Finding, width: int = 40) -> tuple[str, str, str]:

@@ -50,10 +50,19 @@ def _no_outside_requests(context: BrowserContext, app_url: str) -> Iterator[None
     assert foreign == [], f"the page asked other hosts: {foreign}"
 
 
-def assert_accessible(page: Page, where: str) -> None:
-    """axe-core (WCAG 2 A/AA rules) finds no violation on the page as a person sees it now."""
+#: axe-core findings that are known, outside this project's code, not a WCAG A/AA failure, and listed
+#: in docs/accessibility-statement.md: Streamlit's file uploader marks its drop zone
+#: role="presentation" yet gives it tabindex="-1" (axe's best-practice rule; the real file input
+#: inside it is labelled and reachable by keyboard).
+KNOWN_ISSUES = {"review": ("presentation-role-conflict",)}
+
+
+def assert_accessible(page: Page, where: str, known: tuple[str, ...] = ()) -> None:
+    """axe-core (every rule: WCAG 2 A/AA and best practice) finds no violation on the page as a
+    person sees it now, except the ``known`` rule ids (each one in the accessibility statement)."""
     results = AXE.run(page)
-    assert results.violations_count == 0, f"{where}: {results.generate_report()}"
+    found = [v["id"] for v in results.response["violations"]]
+    assert [v for v in found if v not in known] == [], f"{where}: {results.generate_report()}"
 
 
 #: What a worker might paste into a free-text box: none of it may become a link, image or markup.
@@ -97,6 +106,12 @@ def test_complete_a_screening_and_download_the_pdf(page: Page, app_url: str) -> 
     page.get_by_label("What did you notice?").fill(noticed)
     page.get_by_label("Your role").fill("Housing officer")
     assert_accessible(page, "account page")
+    page.get_by_role("button", name="Next", exact=True).click()
+    # the pasted address is an email address: the page asks about it before going on
+    # (md() puts an invisible word joiner before the @, so it can never become a mail link)
+    expect(page.locator('[data-testid="stMain"] mark')).to_have_text("foo\u2060@evil.example")
+    page.get_by_role("button", name="This is not personal data").click()
+    expect(page.get_by_role("button", name="This is not personal data")).to_have_count(0)
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_role("heading", name="Check your answers", exact=True)).to_be_visible()
     assert_accessible(page, "check your answers page")
@@ -162,4 +177,66 @@ def test_downloads_do_not_stay_on_the_server(browser: Browser, app_url: str) -> 
     context.close()
     time.sleep(LINGER_SECONDS + 2)
     assert _status(second) == 404, "still on the server after the browser closed"
+    assert foreign == []
+
+
+def _scroll_to_the_bottom(page: Page) -> None:
+    page.evaluate("""() => { for (const el of document.querySelectorAll('[data-testid="stMain"]')) {
+        el.scrollTop = el.scrollHeight; } window.scrollTo(0, document.body.scrollHeight); }""")
+    page.wait_for_timeout(300)
+
+
+def _numbers_in_reach(page: Page, where: str) -> None:
+    """999 and the Prevent Lead's number are on screen, in the main area, and nothing covers them."""
+    for phone in (RULES.emergency_contact.phone, RULES.default_contact.phone):
+        digits = "".join(c for c in phone if c.isdigit())
+        link = page.locator(f'[data-testid="stMain"] a[href="tel:{digits}"]').first
+        expect(link).to_be_in_viewport(ratio=1)
+        box = link.bounding_box()
+        assert box is not None
+        on_top = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('a')?.href ?? null",
+                               [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+        assert on_top == f"tel:{digits}", f"{where}: the {phone} link is covered ({on_top})"
+
+
+def test_on_a_phone_999_and_the_prevent_lead_stay_in_reach_on_every_step(browser: Browser,
+                                                                         app_url: str) -> None:
+    """At the foot of each step (the longest too) on a 390x844 phone, both numbers are on screen."""
+    from ui.state import ordered_factors
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    foreign = only_the_apps_own_origin(context, app_url)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
+    page.goto(app_url)
+    factors = ordered_factors(RULES)
+    longest = max(factors, key=lambda f: len(f.indicators))
+    for factor in factors:
+        expect(page.get_by_role("heading", name=factor.title, exact=True)).to_be_visible()
+        for ind in factor.indicators:
+            group = page.get_by_role("radiogroup", name=ind.question, exact=True)
+            group.get_by_text("No", exact=True).click()
+            expect(group.get_by_role("radio", name="No", exact=True)).to_be_checked()
+        _scroll_to_the_bottom(page)
+        if factor is longest:
+            assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop") > 844, \
+                "the longest step should be longer than the screen"
+        _numbers_in_reach(page, factor.title)
+        page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", name="What happened", exact=True)).to_be_visible()
+    page.get_by_label("What did you notice?").fill("Said an attack on a group of people was deserved.")
+    page.get_by_label("Your role").fill("Housing officer")
+    _scroll_to_the_bottom(page)
+    _numbers_in_reach(page, "account page")
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", name="Check your answers", exact=True)).to_be_visible()
+    _scroll_to_the_bottom(page)
+    _numbers_in_reach(page, "check your answers page")
+    page.get_by_role("button", name="See the recommendation").click()
+    all_clear = RULES.outcome("no_prevent_concern").title
+    expect(page.get_by_role("heading", name=all_clear, exact=True)).to_be_visible()
+    _scroll_to_the_bottom(page)
+    _numbers_in_reach(page, "result page")
+    context.close()
     assert foreign == []

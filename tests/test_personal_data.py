@@ -232,13 +232,17 @@ def test_not_names(text: str) -> None:
 
 
 # --- removing, showing, and staying quick -----------------------------------------------------------
-def test_remove_replaces_only_the_span_and_only_while_it_is_there() -> None:
+def test_remove_replaces_the_span_and_only_while_it_can_be_found() -> None:
     text = "Ring Darren on 07823 456 789 today"
     found = find(text, today=TODAY)
     assert [f.suggestion for f in found] == ["[name removed]", "[phone number removed]"]
     once = remove(text, found[1])
     assert once == "Ring Darren on [phone number removed] today"
     assert remove(once, found[1]) == once  # stale: the text changed under it
+    moved = "Note: " + text  # typed before it since it was found: its only occurrence is replaced
+    assert remove(moved, found[1]) == "Note: Ring Darren on [phone number removed] today"
+    twice = "Darren, Darren"
+    assert remove(twice, find("Ring Darren")[0]) == twice  # which one is lost: nothing is changed
     assert remove(remove(text, found[1]), found[0]) == "Ring [name removed] on [phone number removed] today"
 
 
@@ -274,3 +278,76 @@ if __name__ == "__main__":
     result = measure()
     print(result.table())
     print("\n".join(result.misses))
+
+
+# --- the account page (AppTest) -----------------------------------------------------------------------
+def _account_page() -> Any:
+    from test_app import start, to_account
+
+    return to_account(start(), {})
+
+
+def _warnings(at: Any) -> str:
+    import re
+
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(w.value) for w in at.warning))
+
+
+def _marked(at: Any) -> list[str]:
+    return [str(m.value) for m in at.markdown if "<mark>" in str(m.value)]
+
+
+def test_an005_personal_details_are_pointed_out_under_their_box_with_the_span_marked() -> None:
+    from screening.errors import CATALOGUE
+
+    at = _account_page()
+    noticed = "He said his name is Tyler Bennett, mobile 07911 123456."
+    at.text_area(key="account.0.noticed_what").input(noticed).run()
+    assert not at.exception
+    said = CATALOGUE["AN005"].template.format(field="What did you notice?", what="a name and a phone number")
+    assert said in _warnings(at)
+    marked = _marked(at)
+    assert len(marked) == 2
+    assert "<mark>Tyler Bennett</mark>" in marked[0] and "<mark>07911 123456</mark>" in marked[1]
+    keys = [b.key for b in at.button]
+    assert "personal_data.0.noticed_what.0.remove" in keys and "personal_data.0.noticed_what.1.keep" in keys
+
+
+def test_next_waits_until_each_finding_is_replaced_or_confirmed() -> None:
+    from test_app import title
+
+    at = _account_page()
+    at.text_area(key="account.0.noticed_what").input("Ring Darren on 07823 456 789 about the flags.")
+    at.text_input(key="account.0.screener_role").input("Housing officer")
+    at.button(key="nav.next").click().run()
+    assert title(at) == "What happened", "went on with personal details in the box"
+    at.button(key="personal_data.0.noticed_what.1.remove").click().run()  # the phone number
+    box = at.text_area(key="account.0.noticed_what").value
+    assert box == "Ring Darren on [phone number removed] about the flags."
+    at.button(key="personal_data.0.noticed_what.0.keep").click().run()  # "Darren" is not personal data
+    assert _marked(at) == [] and "may contain" not in _warnings(at)
+    at.button(key="nav.next").click().run()
+    assert title(at) == "Check your answers"
+    assert any("[phone number removed]" in str(m.value).replace("\\", "") for m in at.markdown)
+
+
+def test_a_name_in_your_role_is_personal_data_too() -> None:
+    at = _account_page()
+    at.text_area(key="account.0.noticed_what").input("Said an attack was deserved.")
+    at.text_input(key="account.0.screener_role").input("Jane Smith, housing officer").run()
+    assert "'Your role' may contain a name" in _warnings(at)
+    at.button(key="personal_data.0.screener_role.0.remove").click().run()
+    assert at.text_input(key="account.0.screener_role").value == "[name removed], housing officer"
+
+
+def test_typed_markup_in_a_finding_is_shown_as_text() -> None:
+    from markdown_it import MarkdownIt
+
+    at = _account_page()
+    at.text_area(key="account.0.noticed_what").input(
+        "Mrs Okafor <b>said</b> [x](http://evil.example) <img src=x onerror=alert(1)>").run()
+    marked = _marked(at)
+    assert marked
+    rendered = MarkdownIt("commonmark", {"html": True}).render(marked[0])
+    assert "<mark>Mrs Okafor</mark>" in rendered
+    assert "<b>" not in rendered and "<img" not in rendered and "<a " not in rendered

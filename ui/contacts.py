@@ -65,11 +65,43 @@ def render_sidebar(ruleset: RuleSet | None) -> None:
         st.caption(md(f"{ruleset.meta.council}: {ruleset.meta.title}, rules version {ruleset.version}"))
 
 
+#: The banner's container key; its class (``st-key-contact_bar``) is what the style below pins.
+BAR_KEY = "contact_bar"
+
+#: Fixed markup only (no rule-file text): pins the banner to the top of the page as it scrolls, so
+#: 999 and the Prevent Lead stay in reach on a phone at the foot of a long step.  Streamlit wraps a
+#: keyed container in a wrapper of its own height, so the wrapper is what sticks (inside the main
+#: area, which is what scrolls); Streamlit's header sits above the page (fixed, 3.75rem), so the bar
+#: sticks just under it.  The bar is opaque, keeps the page's text colours (contrast as the page)
+#: and is one or two short lines.  Anything scrolled to (the error summary) stops below the bar.
+_BAR_STYLE = """<style>
+div[data-testid="stLayoutWrapper"]:has(> div.st-key-contact_bar) {
+  position: sticky; top: 3.75rem; z-index: 990;
+  background-color: #ffffff; border-bottom: 3px solid #d4351c;
+  padding: 0.4rem 0; margin: -0.4rem 0 0;
+}
+div.st-key-contact_bar div[data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
+div.st-key-contact_bar div[data-testid="stMarkdownContainer"] p {
+  margin: 0 !important; font-size: 0.95rem; line-height: 1.4;
+}
+div.st-key-contact_bar a { font-weight: 700; white-space: nowrap; }
+div.st-key-error_summary { scroll-margin-top: 9rem; }
+div.st-key-error_summary:focus { outline: 3px solid #ffdd00; outline-offset: 2px; }
+</style>"""
+
+
 def contact_banner(ruleset: RuleSet | None) -> None:
-    """One line at the top of every page (the sidebar folds away on a phone)."""
+    """999 and the Prevent Lead at the top of every page, and kept there while the page scrolls.
+
+    The sidebar folds away on a phone, and a long step scrolls the first line off the screen; the
+    bar sticks under Streamlit's header instead.  Its words are Markdown (numbers escaped, links
+    holding digits only, see :func:`tel`); only the fixed style is HTML.
+    """
     em, lead = key_contacts(ruleset)
-    st.markdown(f"In an emergency call **{tel(em.phone)}**. If in doubt, call the {md(lead.name)} on "
-                f"**{tel(lead.phone)}**.")
+    st.html(_BAR_STYLE)
+    with st.container(key=BAR_KEY):
+        st.markdown(f"In an emergency call **{tel(em.phone)}**. If in doubt, call the {md(lead.name)} on "
+                    f"**{tel(lead.phone)}**.")
 
 
 def render_broken_rules(problems: Sequence[Problem]) -> None:

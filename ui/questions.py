@@ -31,7 +31,7 @@ def factor_page(ruleset: RuleSet, j: Journey, factor: Factor) -> None:
     missing = [i for i in factor.indicators if i.id in j.missing]
     choose = choose_message(ruleset)
     labels = answer_labels(ruleset)
-    error_summary([f"{choose}: {i.question}" for i in missing])
+    error_summary([(f"{choose}: {i.question}", nav.answer_key(i.id)) for i in missing])
     progress(j.step + 1, total)
     st.title(md(factor.title))
     st.markdown(md(factor.intro))

@@ -171,7 +171,7 @@ def _departure(ruleset: RuleSet, j: Journey, assessment: Assessment) -> None:
                     "with your supervisor or the Prevent Lead, and the summary says who agreed it.")
         if from_emergency:
             st.error(_DANGER, icon=":material/emergency:")
-        error_summary([_LABELS[m] for m in j.missing if m in _LABELS])
+        error_summary([(_LABELS[m], nav.departure_key(m)) for m in j.missing if m in _LABELS])
         titles = {o.id: neutral(o.title) for o in ruleset.outcomes}
         chosen_id = st.selectbox(_LABELS["outcome"], others, index=None, format_func=titles.__getitem__,
                                  placeholder="Choose a route", key=nav.departure_key("outcome"))

@@ -19,8 +19,8 @@ from screening.ruleset import ANSWERS
 from screening.summary import WORD_JOINER, md
 from screening.text import neutral
 
-__all__ = ["ANSWER_OPTIONS", "answer_label", "answer_labels", "back_button", "choose_message",
-           "error_summary", "label", "md", "next_button", "progress", "start_at_top"]
+__all__ = ["ANSWER_OPTIONS", "ErrorItem", "anchor", "answer_label", "answer_labels", "back_button",
+           "choose_message", "error_summary", "label", "md", "next_button", "progress", "start_at_top"]
 
 #: Answer values (what the engine reads); what the worker sees comes from the rule file.
 ANSWER_OPTIONS: tuple[str, ...] = ANSWERS
@@ -69,11 +69,71 @@ def back_button(on_click: Callable[..., None], args: tuple[Any, ...] = (), label
     st.button(f"← {label}", key="nav.back", type="tertiary", on_click=on_click, args=args)
 
 
-def error_summary(items: Sequence[str]) -> None:
-    """'There is a problem' at the top of the page, listing what needs an answer."""
-    if items:
-        lines = "\n".join(f"- {md(i)}" for i in items)
-        st.error(f"**There is a problem**\n\n{lines}", icon=":material/error:")
+#: An error summary item: its message, and the key of the widget it is about (its link), if any.
+ErrorItem = str | tuple[str, str]
+
+#: The summary's own container key: the focus script finds it by its class (``st-key-error_summary``).
+SUMMARY_KEY = "error_summary"
+#: Counts Next presses, so the focus moves to the summary after every press that finds problems,
+#: not only the first (the browser runs the script again only when its text changes).
+SUBMISSIONS = "ui.submissions"
+
+
+def anchor(key: str) -> str:
+    """The class Streamlit gives a keyed widget's container (``st-key-`` and the key, every character
+    other than a letter, digit, '_' or '-' made '-'), also used as the id the summary links to."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def error_summary(items: Sequence[ErrorItem]) -> None:
+    """GOV.UK's error summary: 'There is a problem' at the top, each item a link to its field.
+
+    Focus moves to the summary when it appears (a screen reader reads it out, a keyboard user is
+    at it), and a link moves focus to the field.  Nothing is drawn once every problem is fixed:
+    callers build ``items`` from the state as it is now, not from the last press of Next.
+    """
+    if not items:
+        return
+    lines = []
+    for item in items:
+        text, key = (item, None) if isinstance(item, str) else item
+        lines.append(f"- [{md(text)}](#{anchor(key)})" if key else f"- {md(text)}")
+    with st.container(key=SUMMARY_KEY):
+        st.error("**There is a problem**\n\n" + "\n".join(lines), icon=":material/error:")
+    signature = f"{st.session_state.get(SUBMISSIONS, 0)}:{len(items)}:{hash(tuple(map(str, items)))}"
+    st.html(_FOCUS_SUMMARY % html.escape(signature, quote=True), unsafe_allow_javascript=True)
+
+
+_FOCUS_SUMMARY = """<script data-summary="%s">
+(() => {
+  const doc = window.parent === window ? document : window.parent.document;
+  const focusable = 'input:not([type=hidden]), textarea, select, button, [tabindex]:not([tabindex="-1"])';
+  const wire = (tries) => {
+    const box = doc.querySelector('.st-key-error_summary');
+    if (!box) { if (tries > 0) setTimeout(() => wire(tries - 1), 100); return; }
+    box.setAttribute('tabindex', '-1');
+    box.setAttribute('role', 'alert');
+    for (const a of box.querySelectorAll('a[href^="#st-key-"]')) {
+      const name = a.getAttribute('href').slice(1);
+      const target = doc.querySelector('.' + CSS.escape(name));
+      if (target && !target.id) { target.id = name; }
+      if (a.dataset.wired) { continue; }
+      a.dataset.wired = '1';
+      a.addEventListener('click', (event) => {
+        const field = doc.querySelector('.' + CSS.escape(name));
+        if (!field) { return; }
+        event.preventDefault();
+        field.scrollIntoView({block: 'center'});
+        const input = field.querySelector('input[type=radio]:checked') || field.querySelector(focusable);
+        (input || field).focus({preventScroll: true});
+      });
+    }
+    box.scrollIntoView({block: 'start'});
+    box.focus({preventScroll: true});
+  };
+  setTimeout(() => wire(20), 50);
+})();
+</script>"""
 
 
 def progress(step: int, total: int) -> None:
@@ -81,7 +141,13 @@ def progress(step: int, total: int) -> None:
 
 
 def next_button(on_click: Callable[..., None], args: tuple[Any, ...] = (), label: str = "Next") -> None:
-    st.button(label, key="nav.next", type="primary", on_click=on_click, args=args)
+    """The page's main button; each press is counted, so a new error summary takes the focus."""
+    st.button(label, key="nav.next", type="primary", on_click=_counted, args=(on_click, *args))
+
+
+def _counted(on_click: Callable[..., None], *args: Any) -> None:
+    st.session_state[SUBMISSIONS] = int(st.session_state.get(SUBMISSIONS, 0)) + 1
+    on_click(*args)
 
 
 _TO_TOP = """<script data-page="%s">
