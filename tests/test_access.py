@@ -610,3 +610,30 @@ def test_a_council_hand_over_records_the_signed_in_author_and_their_team(
         actors = {r.actor for r in conn.execute(select(audit.c.actor).where(
             audit.c.reference == ref.group(1), audit.c.action.in_(("create", "submit"))))}
     assert actors == {"fran.frontline@council.example"}
+
+
+# --- the guard is worked out once per run, and again on the next -------------------------------
+def test_the_guard_is_worked_out_once_a_run_and_again_on_the_next(council: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import access as guard
+
+    calls: list[int] = []
+    real = guard._resolve
+
+    def counted() -> Any:
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(guard, "_resolve", counted)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in"] and len(calls) == 1
+    at.user = {"is_logged_in": True, "email": "sue@council.example", "exp": time.time() + 600}
+    at.run()  # the same session signs in: the next run sees it
+    assert at.title[0].value == "Review queue" and len(calls) == 2  # app.py and the page asked once
+    council.write_text(ROLES_YAML.replace("roles: [supervisor]\n    teams: [Housing]\n  - email: lead",
+                                          "roles: [frontline]\n    teams: [Housing]\n  - email: lead"))
+    at.run()  # an administrator changed the roles file: the next run follows it
+    assert at.title[0].value != "Review queue" and pages_of(at) == ["screen.py"]

@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+from weakref import ref
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from screening import Problem, RuleSet
 from screening import access as rules
@@ -157,8 +160,35 @@ def identity(user: Mapping[str, Any], groups_claim: str) -> Identity:
     return Identity(email.strip().lower(), groups)
 
 
+#: id(script run context) -> (the context, weakly; that run's ``cursors``; the gate)
+_runs: dict[int, tuple[ref[Any], object, Gate]] = {}
+_runs_lock = threading.Lock()
+
+
 def resolve() -> Gate:
-    """Who is here and whether they may come in at all (pages then ask :func:`screening.access.refusal`)."""
+    """Who is here and whether they may come in at all (pages then ask :func:`screening.access.refusal`).
+
+    Worked out once per script run (app.py, the page and every audited action ask): about 3 ms a
+    time on a busy machine, mostly finding the secrets file.  Streamlit gives each run a new
+    ``cursors`` dict, so a rerun, a new sign-in or a changed roles file is seen on the next run.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return _resolve()
+    with _runs_lock:
+        hit = _runs.get(id(ctx))
+    if hit is not None and hit[1] is ctx.cursors and hit[0]() is ctx:
+        return hit[2]
+    gate_ = _resolve()
+    with _runs_lock:
+        if len(_runs) > 1000:  # forget sessions that have ended
+            for k in [k for k, v in _runs.items() if v[0]() is None]:
+                del _runs[k]
+        _runs[id(ctx)] = (ref(ctx), ctx.cursors, gate_)
+    return gate_
+
+
+def _resolve() -> Gate:
     mode, bad = auth_mode()
     if bad is not None:
         return Gate("refused", problems=(bad,), mode=mode)
