@@ -77,8 +77,10 @@ def _settle(page: Page) -> None:
 
 def _answer(page: Page, factor: screening.ruleset.Factor, yes: set[str]) -> None:
     expect(page.get_by_role("heading", name=factor.title, exact=True)).to_be_visible()
+    _settle(page)
     for ind in factor.indicators:
-        group = page.get_by_role("radiogroup", name=ind.question, exact=True)
+        # .first: while Streamlit redraws, the page can briefly hold the old copy of a question too
+        group = page.get_by_role("radiogroup", name=ind.question, exact=True).first
         label = "Yes" if ind.id in yes else "No"
         group.get_by_text(label, exact=True).click()
         expect(group.get_by_role("radio", name=label, exact=True)).to_be_checked()
