@@ -372,7 +372,7 @@ rabbi sheikh pastor pc dc ds di dci dsupt sgt insp pcso cllr councillor""")
 PLACE_WORDS = _set("""road street avenue lane close drive way crescent gardens court place grove
 terrace centre center school academy college university hospital station church mosque temple
 surgery library estate park woods airport house primary bay police council hall club arms inn hotel
-bridge square stadium ward unit gate green hill parade walk row line""")
+bridge square stadium unit gate green hill parade walk row line""")
 #: Words after which a capitalised word is a place or a figure, not someone in the note.
 NOT_BEFORE_NAME = _set("st st. saint prophet lake mount port fort queen king prince princess")
 

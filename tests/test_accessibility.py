@@ -22,7 +22,7 @@ from test_browser import KNOWN_ISSUES, _export, assert_accessible, only_the_apps
 
 import screening
 from ui.state import ordered_factors
-from ui.widgets import anchor
+from ui.widgets import SERVICE_NAME, anchor
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = screening.load(ROOT / "rules", check=False)
@@ -103,6 +103,13 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(150)
 
 
+def accessible(page: Page, where: str, known: tuple[str, ...] = ()) -> None:
+    """axe-core on the page once it has settled (a page mid-run is drawn faded, which axe would
+    rightly call low contrast)."""
+    settle(page)
+    assert_accessible(page, where, known)
+
+
 def _see(page: Page, heading: str) -> None:
     """The page with this heading is drawn and settled."""
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
@@ -133,20 +140,23 @@ def _wait_for_focus_in(page: Page, css_class: str) -> None:
 
 
 @pytest.mark.usefixtures("own_origin_only")
-def test_error_summary_takes_the_focus_and_its_links_take_it_to_the_field(page: Page, app_url: str) -> None:
+def test_error_summary_takes_the_focus_links_to_fields_and_titles_the_page(page: Page, app_url: str) -> None:
     _open(page, app_url)
+    expect(page).to_have_title(f"{GATE.title} – {SERVICE_NAME}")  # WCAG 2.4.2: the step in the title
     page.get_by_role("button", name="Next", exact=True).click()
+    expect(page).to_have_title(f"Error: {GATE.title} – {SERVICE_NAME}")
     box = page.locator(".st-key-error_summary")
     expect(box.get_by_text("There is a problem")).to_be_visible()
     expect(box).to_be_in_viewport()
     _wait_for_focus_in(page, "st-key-error_summary")
-    assert_accessible(page, "question page with the error summary")
+    accessible(page, "question page with the error summary")
     second = GATE.indicators[1]
     box.get_by_role("link", name=re.compile(re.escape(second.question[:30]))).click()
     _wait_for_focus_in(page, anchor(f"answer.0.{second.id}"))
     expect(page.get_by_role("radiogroup", name=second.question, exact=True)).to_be_in_viewport()
     _answer_no(page, GATE.title)
     expect(box).to_have_count(0)  # fixed: the summary is gone on the next rerun
+    expect(page).to_have_title(f"{GATE.title} – {SERVICE_NAME}")
 
 
 def _focused(page: Page) -> str:
@@ -262,9 +272,26 @@ def test_usable_at_200_percent_zoom(browser: Browser, app_url: str) -> None:
     page.get_by_label("Your role").fill("Housing officer")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_role("button", name="This is not personal data")).to_be_visible()
+    settle(page)
     _no_sideways_scroll(page, "account page with a personal-data warning")
     _next_reachable(page, "Next", "account page")
-    assert_accessible(page, "account page at 200% zoom")
+    accessible(page, "account page at 200% zoom")
+    context.close()
+    assert foreign == []
+
+
+def test_at_400_percent_zoom_the_pinned_bar_lets_go(browser: Browser, app_url: str) -> None:
+    """320x256 CSS pixels (a 1280x1024 screen at 400%): pinned under the header, the numbers would
+    cover half the page, so the bar scrolls with it there; the page still reflows to one column."""
+    context = browser.new_context(viewport={"width": 320, "height": 256}, device_scale_factor=4)
+    foreign = only_the_apps_own_origin(context, app_url)
+    page = context.new_page()
+    _open(page, app_url)
+    _no_sideways_scroll(page, "first question page at 400% zoom")
+    page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop = 2000")
+    page.wait_for_timeout(300)
+    bar = page.locator(".st-key-contact_bar")
+    expect(bar).not_to_be_in_viewport()
     context.close()
     assert foreign == []
 
@@ -273,27 +300,27 @@ def test_usable_at_200_percent_zoom(browser: Browser, app_url: str) -> None:
 def test_axe_finds_nothing_on_any_page_or_state(page: Page, app_url: str) -> None:
     """axe-core on every page a worker can reach, including errors, warnings and the 999 screen."""
     _open(page, app_url)
-    assert_accessible(page, "first question page")
+    accessible(page, "first question page")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.locator(".st-key-error_summary")).to_be_visible()
     settle(page)
-    assert_accessible(page, "error summary")
+    accessible(page, "error summary")
     first = GATE.indicators[0]
     page.get_by_role("radiogroup", name=first.question, exact=True).get_by_text("Yes", exact=True).click()
     _see(page, RULES.outcome("emergency").title)
-    assert_accessible(page, "emergency screen")
+    accessible(page, "emergency screen")
     page.get_by_role("button", name="I am safe: record this screening").click()
     _see(page, "What happened")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.locator(".st-key-error_summary")).to_be_visible()
     settle(page)
-    assert_accessible(page, "account page with the error summary")
+    accessible(page, "account page with the error summary")
     page.get_by_label("What did you notice?").fill("His mobile is 07911 123456. " + NOTICED)
     page.get_by_label("Your role").fill("Jane Smith, housing officer")
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_role("button", name="This is not personal data").first).to_be_visible()
     settle(page)
-    assert_accessible(page, "account page with personal-data warnings")
+    accessible(page, "account page with personal-data warnings")
     page.get_by_role("button", name="Replace with [phone number removed]").click()
     expect(page.get_by_role("button", name="Replace with [phone number removed]")).to_have_count(0)
     settle(page)
@@ -301,17 +328,17 @@ def test_axe_finds_nothing_on_any_page_or_state(page: Page, app_url: str) -> Non
     expect(page.get_by_role("button", name="This is not personal data")).to_have_count(0)
     page.get_by_role("button", name="Next", exact=True).click()
     _see(page, "Check your answers")
-    assert_accessible(page, "check your answers page")
+    accessible(page, "check your answers page")
     page.get_by_role("button", name="See the recommendation").click()
     _see(page, RULES.outcome("emergency").title)
-    assert_accessible(page, "result page")
+    accessible(page, "result page")
     page.goto(f"{app_url}/review")
     expect(page.locator("input[type=file]")).to_have_count(1)
-    assert_accessible(page, "review page, nothing opened", KNOWN_ISSUES["review"])
+    accessible(page, "review page, nothing opened", KNOWN_ISSUES["review"])
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "screening.json", "mimeType": "application/json", "buffer": _export()}])
     expect(page.get_by_role("button", name="Download this summary (PDF)")).to_be_visible()
-    assert_accessible(page, "review page with a screening opened", KNOWN_ISSUES["review"])
+    accessible(page, "review page with a screening opened", KNOWN_ISSUES["review"])
 
 
 @pytest.mark.usefixtures("own_origin_only")

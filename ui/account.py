@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import streamlit as st
@@ -109,10 +108,17 @@ def known_numbers(ruleset: RuleSet) -> tuple[str, ...]:
     return tuple(c.phone for c in ruleset.document.contacts)
 
 
-@lru_cache(maxsize=512)
-def _find(text: str, known: tuple[str, ...]) -> tuple[Finding, ...]:
-    """Findings for one box's text (every rerun draws every box; the text rarely changes)."""
-    return personal_data.find(text, known)
+def _find(field_id: str, text: str, known: tuple[str, ...]) -> tuple[Finding, ...]:
+    """Findings for one box's text, worked out again only when the text changes (every rerun draws
+    every box).  Kept in this session's state, never in a cache shared by sessions: what a worker
+    typed must not outlive their session in the server's memory."""
+    cache = st.session_state.setdefault(f"personal_data.{journey().nonce}.found", {})
+    hit = cache.get(field_id)
+    if hit is None or hit[0] != (text, known):
+        hit = ((text, known), personal_data.find(text, known))
+        cache[field_id] = hit
+    found: tuple[Finding, ...] = hit[1]
+    return found
 
 
 def outstanding(ruleset: RuleSet, j: Journey) -> dict[str, tuple[Finding, ...]]:
@@ -122,7 +128,7 @@ def outstanding(ruleset: RuleSet, j: Journey) -> dict[str, tuple[Finding, ...]]:
     dismissed = _dismissed()
     out: dict[str, tuple[Finding, ...]] = {}
     for f in (*acc.fields, *acc.screener_fields):
-        left = tuple(x for x in _find(j.account.get(f.id, ""), known)
+        left = tuple(x for x in _find(f.id, j.account.get(f.id, ""), known)
                      if (f.id, x.kind, x.text) not in dismissed)
         if left:
             out[f.id] = left

@@ -73,7 +73,9 @@ BAR_KEY = "contact_bar"
 #: keyed container in a wrapper of its own height, so the wrapper is what sticks (inside the main
 #: area, which is what scrolls); Streamlit's header sits above the page (fixed, 3.75rem), so the bar
 #: sticks just under it.  The bar is opaque, keeps the page's text colours (contrast as the page)
-#: and is one or two short lines.  Anything scrolled to (the error summary) stops below the bar.
+#: and is one or two short lines.  Anything scrolled to (the error summary) stops below the bar.  On a
+#: screen less than 420 CSS pixels high (400% zoom, a phone on its side) it is not pinned: with the
+#: header it would cover half the page (WCAG 1.4.10); the numbers are then at the top and in the menu.
 _BAR_STYLE = """<style>
 div[data-testid="stLayoutWrapper"]:has(> div.st-key-contact_bar) {
   position: sticky; top: 3.75rem; z-index: 990;
@@ -85,6 +87,9 @@ div.st-key-contact_bar div[data-testid="stMarkdownContainer"] p {
   margin: 0 !important; font-size: 0.95rem; line-height: 1.4;
 }
 div.st-key-contact_bar a { font-weight: 700; white-space: nowrap; }
+@media (max-height: 420px) {  /* 400% zoom, a phone on its side: pinned, it would hide half the page */
+  div[data-testid="stLayoutWrapper"]:has(> div.st-key-contact_bar) { position: static; }
+}
 div.st-key-error_summary { scroll-margin-top: 9rem; }
 div.st-key-error_summary:focus { outline: 3px solid #ffdd00; outline-offset: 2px; }
 </style>"""

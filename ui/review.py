@@ -175,7 +175,7 @@ def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
                        f"{opened.made_with_version} (sha256 {opened.made_with_sha256[:12]}...); today's "
                        f"rules are version {ruleset.version} (sha256 {ruleset.sha256[:12]}...)."))
     n = summ.narrative(ruleset, opened.stored_assessment, opened.record)
-    st.subheader("The worker's decision")
+    st.header("The worker's decision")
     if opened.record.departure is None:
         st.markdown("The worker followed the recommendation.")
     else:
@@ -183,7 +183,7 @@ def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
     with st.container(border=True):
         st.markdown(summ.narrative_markdown(n, title="The summary as it was made"))
     made_with = opened.made_with or ruleset
-    st.subheader("Every answer, by factor")
+    st.header("Every answer, by factor")
     if opened.made_with is None:
         st.caption("The rules this screening was made with are not on record here, so today's "
                    "questions are shown.")

@@ -8,6 +8,7 @@ radio options through :func:`label`.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -163,8 +164,26 @@ _TO_TOP = """<script data-page="%s">
   };
   toTop();
   setTimeout(toTop, 150);  // again once the rest of the page has been drawn
+  const win = window.parent === window ? window : window.parent;
+  if (!win.__screeningTitle) {  // once per browser tab: the title follows the page from then on
+    win.__screeningTitle = true;
+    const title = () => {
+      const h1 = doc.querySelector('[data-testid="stMain"] h1');
+      const error = doc.querySelector('.st-key-error_summary');
+      const want = (error ? 'Error: ' : '') + (h1 ? h1.textContent.trim() + ' – ' : '') + %s;
+      if (doc.title !== want) { doc.title = want; }
+    };
+    const watch = {childList: true, subtree: true, characterData: true};
+    new MutationObserver(title).observe(doc.body, watch);
+    new MutationObserver(title).observe(doc.head, watch);
+    title();
+  }
 })();
 </script>"""
+
+#: The browser tab's title after the step's heading (and "Error: " while the error summary shows),
+#: as GOV.UK pages do: a screen reader user hears which step they are on (WCAG 2.4.2).
+SERVICE_NAME = "Prevent concern screening"
 
 
 def start_at_top(page_key: str) -> None:
@@ -173,6 +192,9 @@ def start_at_top(page_key: str) -> None:
     Streamlit keeps the scroll position between reruns, so after Next at the bottom of a long step
     the next one (or the recommendation) would open half way down.  The element is drawn on every
     run (so the elements after it keep their places) and its text changes only with the page, so
-    the browser runs the script once per new page, not on every click.
+    the browser runs the script once per new page, not on every click.  The first run also makes
+    the browser tab's title follow the page: "Error: " while the error summary is shown, then the
+    step's heading, then the service's name.
     """
-    st.html(_TO_TOP % html.escape(page_key, quote=True), unsafe_allow_javascript=True)
+    st.html(_TO_TOP % (html.escape(page_key, quote=True), json.dumps(SERVICE_NAME)),
+            unsafe_allow_javascript=True)
