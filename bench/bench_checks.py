@@ -52,7 +52,11 @@ def uncached_alternatives(rs: RuleSet, answers: dict[str, str]) -> object:
 
 
 def _indicator(i: str, kind: str) -> dict[str, str]:
-    return {"id": i, "question": f"Synthetic question {i} ({kind})?",
+    # a sign of concern is worded as something the person did (CK026 refuses a circumstance there)
+    question = (f"Have they threatened synthetic harm {i} ({kind})?"
+                if kind in ("gate", "engagement", "intent", "capability") else
+                f"Synthetic question {i} ({kind})?")
+    return {"id": i, "question": question,
             "definition": "A synthetic definition.", "example": "A synthetic example."}
 
 

@@ -28,10 +28,11 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from .contract import contract_problems, route_problems
+from .contract import contract_problems
 from .engine import decide, predicate
 from .errors import Problem, problem
 from .fairness import fairness_problems
+from .routes import route_problems
 from .ruleset import (
     CONCERN_KINDS,
     SERIOUS,

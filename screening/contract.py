@@ -5,17 +5,17 @@ are stated over what the ids *mean*: the non-isolation proof trusts an outcome's
 factor's kind.  A rule set that drops an id, or keeps it but relabels it (``contact_prevent_lead``
 as a ``support`` outcome, the danger questions as context), would pass the proofs while breaking
 their point, so every required id must be present with the kind or category the contract gives it.
-Councils may add ids; they may not remove or relabel these.
+Councils may add ids; they may not remove or relabel these.  The checks on where routes send the
+worker (contacts and their categories, route wording, the account step) are in
+:mod:`screening.routes`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .errors import Problem, problem
-from .fairness import phrase
-from .ruleset import CONCERN_KINDS, SERIOUS, Category, Kind, RuleSet
+from .ruleset import Category, Kind, RuleSet
 
 #: The stronger and weaker signs of engagement (both in factor ``engagement``).
 STRONGER_ENGAGEMENT = ("justifies_violence", "praises_attackers", "extremist_material",
@@ -120,102 +120,4 @@ def contract_problems(rs: RuleSet) -> list[Problem]:
     for sid in STEPS:
         if sid not in steps:
             add(_first_line(rs, "step:"), "additional step", sid, "is missing", "it")
-    return out
-
-
-#: The emergency number: the emergency route must use it.
-EMERGENCY_PHONE = "999"
-
-#: Wording that sends a worker to the Prevent Lead or to a referral; only emergency and Prevent
-#: outcomes may use it (a support outcome or an additional step must not read like a Prevent route).
-PREVENT_ROUTE_PHRASES: tuple[str, ...] = (
-    "contact the prevent lead today", "make a prevent referral", "refer to prevent",
-    "refer them to prevent", "prevent referral today", "refer to channel", "channel referral",
-)
-
-#: A UK number a worker can dial: 999 / 112 / 101 / 111, or 10-11 digits starting with 0.
-_PHONE = re.compile(r"^(?:999|112|101|111|0\d{9,10})$")
-
-
-def route_problems(rs: RuleSet, *, new_questions: bool = True) -> list[Problem]:
-    """CK021 contacts, CK022 Prevent wording outside Prevent outcomes, CK023 new concern questions
-    (only against the contract, so not for synthetic rule sets), CK024 the account step."""
-    out: list[Problem] = []
-    path = rs.main_path
-
-    def contacts(line: int, what: str) -> None:
-        out.append(problem("CK021", path, line, what=what))
-
-    em, lead = rs.emergency_contact, rs.default_contact
-    if em.phone.replace(" ", "") != EMERGENCY_PHONE:
-        contacts(rs.line_of(f"contact:{em.id}"), f"the emergency contact '{em.id}' has number "
-                 f"'{em.phone}', not {EMERGENCY_PHONE}")
-    for c in rs.document.contacts:
-        if not _PHONE.match(c.phone.replace(" ", "")):
-            contacts(rs.line_of(f"contact:{c.id}"), f"contact '{c.id}' has number '{c.phone}', "
-                     "which is not a UK phone number")
-    for o in rs.outcomes:
-        line = rs.line_of(f"outcome:{o.id}")
-        if o.category is Category.EMERGENCY:
-            if o.contact != em.id:
-                contacts(line, f"emergency outcome '{o.id}' names contact '{o.contact}', not the "
-                         f"emergency contact '{em.id}'")
-            if not any(EMERGENCY_PHONE in step for step in o.what_to_do):
-                contacts(line, f"emergency outcome '{o.id}' does not tell the worker to call "
-                         f"{EMERGENCY_PHONE} in what_to_do")
-        elif o.category is Category.PREVENT and o.contact != lead.id:
-            contacts(line, f"Prevent outcome '{o.id}' names contact '{o.contact}', not the Prevent "
-                     f"Lead ('{lead.id}', the default_contact)")
-    out += _route_wording(rs)
-    if new_questions:
-        out += _new_concern_questions(rs)
-    out += _account(rs)
-    return out
-
-
-def _route_wording(rs: RuleSet) -> list[Problem]:
-    """CK022: support and none outcomes, and every additional step, never read as a Prevent route."""
-    patterns = [(p, phrase(p)) for p in PREVENT_ROUTE_PHRASES]
-    places: list[tuple[str, int, str, str]] = []
-    for o in rs.outcomes:
-        if o.category not in SERIOUS:
-            for text in (o.title, o.summary, *o.what_to_do):
-                places.append((f"outcome '{o.id}'", rs.line_of(f"outcome:{o.id}"), text,
-                               f"it is a {o.category.value} outcome"))
-    for s in rs.steps:
-        for text in (s.title, s.what_to_do):
-            places.append((f"additional step '{s.id}'", s.line, text,
-                           "additional steps apply whatever the outcome, so circumstances alone "
-                           "would reach it"))
-    out: list[Problem] = []
-    for where, line, text, why in places:
-        hit = next((p for p, rx in patterns if rx.search(text)), None)
-        if hit is not None:
-            out.append(problem("CK022", rs.main_path, line, where=where, phrase=hit, why=why))
-    return out
-
-
-def _new_concern_questions(rs: RuleSet) -> list[Problem]:
-    """CK023 (warning): a question added to a concern factor needs a policy review."""
-    known = {i for fc in FACTORS for i in fc.indicators}
-    return [problem("CK023", rs.main_path, rs.line_of(f"indicator:{i.id}"), indicator=i.id,
-                    kind=f.kind.value, factor=f.id)
-            for f in rs.factors if f.kind in CONCERN_KINDS for i in f.indicators if i.id not in known]
-
-
-def _account(rs: RuleSet) -> list[Problem]:
-    """CK024: the account must require what was noticed; the age question names a profile question."""
-    acc = rs.wording.account
-    out: list[Problem] = []
-    line = rs.line_of("journey:account")
-    noticed = next((f for f in acc.fields if f.id == "noticed_what"), None)
-    if noticed is None or not noticed.required_message.strip():
-        out.append(problem("CK024", rs.main_path, line,
-                           what="the account step does not require 'noticed_what' (what was noticed), "
-                                "which every summary handed on must contain"))
-    q = acc.age.child_question
-    if q is not None and q in rs.indicator_ids() and rs.factor_of(q).kind is not Kind.PROFILE:
-        out.append(problem("CK024", rs.main_path, line,
-                           what=f"the age question is checked against '{q}', which is not a profile "
-                                "question"))
     return out

@@ -70,6 +70,20 @@ CATALOGUE: dict[str, Entry] = {
               "this file is too large or complex to read: {reason}",
               "check it is the right file; a rule, scenario or answers file is far smaller (the "
               "limits are listed in the README under Limits)"),
+        Entry("RS017", "A number where text was meant",
+              "{field}: {written} is read as the number {value}, not as the text you wrote",
+              "put it in quotes, so it stays exactly as written: {key}: \"{written}\" (phone numbers "
+              "and versions lose leading zeros and dots, and 12:30 becomes 750, without quotes)"),
+        Entry("RS018", "A colon inside a text",
+              "the text after {after} holds a colon and a space ('{excerpt}'), which YAML reads as "
+              "the start of another setting",
+              "put the whole text in quotes: {fixed} (a text may hold colons inside quotes)"),
+        Entry("RS019", "Tab used to indent",
+              "this line is indented with a tab character; YAML allows only spaces for indentation",
+              "replace the tab with spaces, lined up with the lines around it (two spaces a level)"),
+        Entry("RS020", "Date not in the expected form",
+              "{field}: '{value}' is not a date in the form YYYY-MM-DD",
+              "write it as year-month-day in quotes, for example {key}: \"2026-11-30\""),
         Entry("RS012", "Dates out of order",
               "the review date {review} is not after the effective date {effective}",
               "set review_date later than effective_date"),
@@ -138,9 +152,9 @@ CATALOGUE: dict[str, Entry] = {
               "add or fix a rule that leads to it, or remove the outcome"),
         Entry("CK008", "Protected characteristic used as an indicator",
               "{where} uses '{term}' ({category}): {why} {explanation}",
-              "describe observable behaviour instead (what the person said or did); "
-              "if this wording is genuinely about behaviour, add a reasoned entry under 'allow' in "
-              "rules/fairness.yaml"),
+              "describe what the person said or did instead, never who they are; a protected group "
+              "may be named only as the target of the person's hostility (for example 'threatened "
+              "to attack a place of worship')"),
         Entry("CK009", "Prevent outcome without a safeguard",
               "outcome '{outcome}' is a {category} outcome but does not say which kinds of sign it "
               "needs",
@@ -205,12 +219,14 @@ CATALOGUE: dict[str, Entry] = {
               "the emergency route is 999 and Prevent outcomes name the Prevent Lead "
               "(default_contact); every number must be a UK phone number a worker can dial"),
         Entry("CK022", "A support step or outcome reads like a Prevent route",
-              "{where} says '{phrase}', but {why}",
-              "only emergency and Prevent outcomes may send a worker to the Prevent Lead or to a "
-              "referral; reword it (e.g. 'If in doubt, call the Prevent Lead')"),
+              "{where} says '{phrase}', which refers or reports the person to the police, the "
+              "hotline or Prevent, but {why}",
+              "only emergency and Prevent outcomes may send a person onwards to the police, the "
+              "hotline, Prevent or Channel; describe the support to offer instead (asking the "
+              "Prevent Lead for advice 'if in doubt' is fine)"),
         Entry("CK023", "New concern question needs policy review",
-              "'{indicator}' is a new question in {kind} factor '{factor}': answered yes, it can send "
-              "a person to the Prevent Lead",
+              "'{indicator}' is a new question in {kind} factor '{factor}': answered yes, "
+              "{consequence}",
               "check it describes behaviour (a sign of engagement, intent or capability), never a "
               "circumstance or characteristic, and add it to rules/tests with a scenario",
               Severity.WARNING),
@@ -220,6 +236,52 @@ CATALOGUE: dict[str, Entry] = {
         Entry("CK025", "Rule wording is not plain text", "{where} contains {what}: {excerpt}",
               "rule wording is shown to workers as plain text: remove links, images, web and email "
               "addresses, HTML and direction controls (a number to call belongs in contacts:)"),
+        Entry("CK026", "A concern question reads like a circumstance",
+              "{where} is a concern question ({kind}), but it reads like a circumstance: {why}",
+              "a circumstance (a need, a loss, a diagnosis, an arrest, unemployment, where someone "
+              "lives) stays a context question, whatever the label; ask what the person said or did "
+              "that is a sign of engagement, intent or capability, or move it to a context factor"),
+        Entry("CK027", "A support route uses a police, hotline or Prevent contact",
+              "{where} names contact '{contact}', a {category} contact, but {why}",
+              "support and no-concern outcomes, and steps added because of who the person is, use "
+              "only a safeguarding or support contact; only danger signs lead to 999 and only "
+              "engagement, intent or capability signs to the Prevent Lead"),
+        Entry("CK028", "A contact's category is wrong", "contact '{contact}' {what}",
+              "give every contact the category of where it really sends the worker (emergency, "
+              "prevent, safeguarding, support or police); the route checks rely on it"),
+        Entry("CK029", "Wording generalises about a group of people",
+              "{where} generalises about a group of people: '{phrase}'",
+              "describe what this person said or did, never what a group, community or condition "
+              "is like; stereotypes drive inappropriate referrals and are unlawful (Equality Act "
+              "2010). A group may be named only as the target of the person's hostility"),
+        Entry("CK030", "Concern question not approved",
+              "{what} '{id}' {how}: a new or edited concern question needs a second person's "
+              "approval before it goes live",
+              "the Prevent Lead (not the author) reads it and records an approval in "
+              "rules/approvals.yaml: '- question: {id}', 'sha256: {sha256}', 'approver_role: "
+              "Prevent Lead', 'date: YYYY-MM-DD' and 'equality_note:' (who it could affect and why "
+              "it is fair)"),
+        Entry("CK031", "Fairness exception not approved",
+              "the allowed phrase '{phrase}' in fairness.yaml {how}: an exception to the fairness "
+              "list needs a second person's approval",
+              "the Prevent Lead (not the author) decides whether the phrase is really about "
+              "behaviour and, if so, records an approval in rules/approvals.yaml: '- allow: "
+              "{phrase}', 'sha256: {sha256}', 'approver_role: Prevent Lead', 'date:' and "
+              "'equality_note:'; otherwise reword the rule and remove the exception"),
+        Entry("CK032", "Fairness list shortened without approval",
+              "{what} was removed from fairness.yaml without an approval",
+              "put it back, or have the Prevent Lead (not the author) approve the removal in "
+              "rules/approvals.yaml: {record}, 'sha256: {sha256}', 'approver_role: Prevent Lead', "
+              "'date:' and 'equality_note:'; adding terms never needs approval"),
+        Entry("CK033", "Approvals cannot be used", "{what}",
+              "rules/approvals.yaml records who approved each concern question and fairness "
+              "exception: approver_role Prevent Lead, a date in the form YYYY-MM-DD no later than "
+              "today, and an equality_note of a sentence or more (see the shipped file)"),
+        Entry("CK034", "Concern question used by no rule",
+              "the {kind} question '{indicator}' is read by no routing rule, so answering yes to "
+              "it changes nothing",
+              "read it in a rule (for example through its factor or group), or remove it; a worker "
+              "who answers yes expects it to count", Severity.WARNING),
         # --- rule-file scenarios (rules/tests) --------------------------------------------------
         Entry("TS001", "Scenario gives a different result",
               "scenario '{name}': {mismatches}; rules that fired: {trace}",
@@ -237,6 +299,11 @@ CATALOGUE: dict[str, Entry] = {
         Entry("TS006", "Scenario describes a characteristic",
               "scenario '{name}': the description uses '{term}' ({category})",
               "describe what the worker saw or heard the person say or do, never who they are"),
+        Entry("TS007", "Scenario file not run",
+              "this scenario file was not run ({problems} above); the scenarios in the other files "
+              "were run and are reported below",
+              "fix the problems listed for this file and run the scenarios again; until then its "
+              "cases are not checked"),
         # --- the last resort: never a traceback ---------------------------------------------------
         Entry("IN001", "Unexpected problem", "something unexpected went wrong ({what})",
               "nothing was changed; please report this to the team that runs the tool, with the "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import types
 import typing
 from pathlib import Path
@@ -84,7 +85,11 @@ def _validation_problems(err: ValidationError, raw: Any, path: str,
         if e["type"] == "string_pattern_mismatch":
             out.append(problem("RS011", path, line, id=e["input"]))
             continue
-        field = ".".join(str(p) for p in loc) or "the file"
+        field = field_path(loc)
+        slip = _slip(e, loc, field, path, line)
+        if slip is not None:
+            out.append(slip)
+            continue
         msg = e["msg"]
         if e["type"] == "missing":
             msg = "this setting is required but missing"
@@ -92,6 +97,51 @@ def _validation_problems(err: ValidationError, raw: Any, path: str,
             msg = f"{e['input']!r} is not allowed; {e['msg'].removeprefix('Input should be ').lower()}"
         out.append(problem("RS005", path, line, field=field, reason=msg))
     return out
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """Where a value sits, for a person: list positions counted from 1 ('factors #1 > indicators #2
+    > question'), never Python's 0."""
+    parts = [f"#{p + 1}" if isinstance(p, int) else str(p) for p in loc]
+    out = ""
+    for p in parts:
+        out += (" " if p.startswith("#") else " > ") + p if out else p
+    return out or "the file"
+
+
+def _source_line(path: str, line: int) -> str:
+    """Line ``line`` of the file as written ('' if it cannot be read)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _slip(e: Any, loc: tuple[Any, ...], field: str, path: str, line: int) -> Problem | None:
+    """The usual hand-editing slips, named as such: a number where text was meant (RS017), a colon
+    that turned a list item into a setting (RS018), a date in another form (RS020)."""
+    value = e.get("input")
+    key = next((str(p) for p in reversed(loc) if not isinstance(p, int)), "")
+    if e["type"] == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        src = _source_line(path, line)
+        written = src.partition(":")[2].strip() if ":" in src.lstrip("- ") else src.strip("- ").strip()
+        return problem("RS017", path, line, field=field, written=written or str(value),
+                       value=value, key=key)
+    if e["type"] == "string_type" and isinstance(value, dict) and len(strip_lines(value)) == 1:
+        (k, v), = strip_lines(value).items()
+        text = f"{k}: {v}"
+        shown = text.replace('"', "'")
+        item = isinstance(loc[-1], int)
+        return problem("RS018", path, line, excerpt=text,
+                       after="the '-' of a list item" if item else f"'{key}:'",
+                       fixed=f'- "{shown}"' if item else f'{key}: "{shown}"')
+    if e["type"].startswith("date") and isinstance(value, str) and not _DATE.match(value.strip()):
+        return problem("RS020", path, line, field=field, value=value, key=key)
+    return None
 
 
 def _validate(raw: Any, path: str, model: type[BaseModel], what: str) -> tuple[Any, list[Problem]]:
@@ -161,9 +211,10 @@ def _load(path: str | Path | None, *, check: bool) -> RuleSet:
                       sha256=digest.hexdigest(), paths=(str(main_path), *fair_paths),
                       lines=compiler.lines)
     if check:
+        from .approvals import approval_problems
         from .checks import check_ruleset  # deferred: the proofs import z3, which is slow to load
 
-        findings = check_ruleset(ruleset)
+        findings = check_ruleset(ruleset) + approval_problems(ruleset)  # approvals: who agreed it
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if errors:
             raise RuleSetError(findings)

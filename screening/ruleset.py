@@ -69,14 +69,31 @@ class Metadata(_Model):
     description: str = ""
 
 
+class ContactCategory(StrEnum):
+    """Where a contact sends the worker; the route checks are stated over these (CK027, CK028)."""
+
+    EMERGENCY = "emergency"
+    PREVENT = "prevent"
+    SAFEGUARDING = "safeguarding"
+    SUPPORT = "support"
+    POLICE = "police"
+
+
 class Contact(_Model):
-    """A number a worker may need to call; shown on every screen."""
+    """A number a worker may need to call; shown on every screen.
+
+    ``category`` says where it sends the worker: a support or no-concern outcome, or a step added
+    for who the person is, may use only a safeguarding or support contact.  It is optional here so
+    that contacts can be salvaged from an older or broken file; the lint refuses a rule set whose
+    contact has none (CK028).
+    """
 
     id: Id
     name: Text
     phone: Text
     when_to_use: Text
     hours: str = ""
+    category: ContactCategory | None = None
 
 
 class Indicator(_Model):
@@ -241,6 +258,7 @@ class FairnessTerm(_Model):
 
     category: Text
     why: Text
+    sources: tuple[Text, ...] = ()  # where the words come from (law, guidance, classifications)
     terms: tuple[Text, ...] = Field(min_length=1)
 
 

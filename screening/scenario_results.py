@@ -150,7 +150,11 @@ def coverage_warnings(results: Sequence[Result], ruleset: RuleSet) -> list[Probl
 
 
 def main(rules_path: Path, out: TextIO) -> int:
-    """``python -m screening test [RULES]``: 0 all pass, 1 any fails, 2 files cannot be read."""
+    """``python -m screening test [RULES]``: 0 all pass, 1 any fails, 2 files cannot be read.
+
+    One bad scenario file does not stop the others: its problems are listed, it is named as not run
+    (TS007), and every scenario in the good files still runs and is reported.
+    """
     try:
         ruleset = load(rules_path)
     except RuleSetError as e:
@@ -160,9 +164,14 @@ def main(rules_path: Path, out: TextIO) -> int:
         return 2
     folder = scenario_dir(rules_path)
     scenarios, problems = load_dir(folder, ruleset)
-    if problems:
-        for p in problems:
-            out.write(p.format() + "\n")
+    for p in problems:
+        out.write(p.format() + "\n")
+    ran = {s.path for s in scenarios}
+    skipped = sorted({p.path for p in problems if p.path not in ran and Path(p.path).is_file()})
+    for path in skipped:
+        n = sum(1 for p in problems if p.path == path)
+        out.write(problem("TS007", path, 0, problems=count(n, "problem")).format() + "\n")
+    if problems and not scenarios:
         out.write(f"cannot run the scenarios: {count(len(problems), 'problem')} in the scenario files\n")
         return 2
     results = run_all(scenarios, ruleset)
@@ -171,11 +180,15 @@ def main(rules_path: Path, out: TextIO) -> int:
         failure = r.problem()
         if failure is not None:
             out.write(failure.format() + "\n")
-    for w in coverage_warnings(results, ruleset):
+    for w in coverage_warnings(results, ruleset) if not problems else []:  # not on a partial run
         if w.severity is Severity.WARNING:
             out.write(f"{w.where}: warning {w.code} {w.message}; {w.fix}\n")
     by_outcome = Counter(s.expect.outcome for s in scenarios)
     spread = ", ".join(f"{o.id} {by_outcome[o.id]}" for o in ruleset.outcomes)
     out.write(f"{len(results)} scenarios in {folder} ({spread}): {len(results) - len(failed)} passed, "
               f"{len(failed)} failed; rules {ruleset.id} {ruleset.version}\n")
+    if problems:
+        out.write(f"{count(len(skipped), 'scenario file')} not run: {count(len(problems), 'problem')} "
+                  "in the scenario files\n")
+        return 2
     return 1 if failed else 0

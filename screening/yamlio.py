@@ -182,6 +182,9 @@ def parse(text: str, path: str, limits: Limits = RULE_FILE) -> tuple[Any, list[P
         line = mark.line + 1 if mark else 0
         if e.problem == "exceeded maximum nesting depth":  # libyaml's own cap, met scanning ahead
             return None, [problem("RS016", path, line, reason=_deep(limits))]
+        slip = common_slip(text, line, e.problem or "")
+        if slip is not None:
+            return None, [problem(slip[0], path, slip[1], **slip[2])]
         reason = e.problem or "the text could not be read"
         if e.context:
             reason = f"{reason} ({e.context})"
@@ -192,6 +195,25 @@ def parse(text: str, path: str, limits: Limits = RULE_FILE) -> tuple[Any, list[P
         return None, [problem("RS002", path, 0, reason="it is nested far too deeply to read")]
     except (ValueError, TypeError, OverflowError) as e:  # a value YAML itself cannot build
         return None, [problem("RS002", path, 0, reason=f"a value cannot be read ({e})")]
+
+def common_slip(text: str, line: int, reason: str) -> tuple[str, int, dict[str, object]] | None:
+    """A syntax error that is one of the usual hand-editing slips, in words that say which:
+    a tab used to indent (RS019) or a colon inside a text (RS018).  None for anything else."""
+    lines = text.splitlines()
+    for n in (line, line - 1):  # the parser may report the line after the slip
+        src = lines[n - 1] if 0 < n <= len(lines) else ""
+        if "tab" in reason or "cannot start any token" in reason:
+            indent = src[:len(src) - len(src.lstrip(" \t"))]
+            if "\t" in indent:
+                return "RS019", n, {}
+        if "mapping values are not allowed" in reason:
+            key, sep, rest = src.strip().lstrip("- ").partition(": ")
+            if sep and ": " in rest:
+                shown = rest.strip().replace('"', "'")
+                return "RS018", n, {"excerpt": rest.strip(), "after": f"'{key}:'",
+                                    "fixed": f'{key}: "{shown}"'}
+    return None
+
 
 def strip_lines(obj: Any) -> Any:
     """The data without line maps, for validation."""

@@ -8,10 +8,14 @@ from pathlib import Path
 RULES = Path(__file__).resolve().parents[1] / "rules"
 
 
-def copy_rules(dest: Path, replace: dict[str, str] | None = None, *, count: int = 1) -> Path:
-    """Copy ruleset.yaml and fairness.yaml into ``dest`` and apply exact text replacements."""
+def copy_rules(dest: Path, replace: dict[str, str] | None = None, *, count: int = 1,
+               approve: bool = True) -> Path:
+    """Copy ruleset.yaml, fairness.yaml and approvals.yaml into ``dest`` and apply exact text
+    replacements.  With ``approve`` (the default) the copy's concern questions and fairness
+    exceptions are approved as they now stand, so a test sees only the defect it made; pass
+    ``approve=False`` to keep the shipped approvals (tests of the four-eyes check)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("ruleset.yaml", "fairness.yaml"):
+    for name in ("ruleset.yaml", "fairness.yaml", "approvals.yaml"):
         shutil.copy(RULES / name, dest / name)
     if replace:
         path = dest / "ruleset.yaml"
@@ -20,7 +24,30 @@ def copy_rules(dest: Path, replace: dict[str, str] | None = None, *, count: int 
             assert old in text, f"test fixture text not found: {old!r}"
             text = text.replace(old, new, count)
         path.write_text(text, encoding="utf-8")
+    if approve and replace:
+        approve_as_shipped(dest)
     return dest
+
+
+def approve_as_shipped(folder: Path) -> None:
+    """Record approvals for ``folder``'s rules as they stand, by the shipped approver on the shipped
+    date (left as copied when the rules cannot be read: that is what such a test is about)."""
+    import datetime as dt
+
+    import yaml
+
+    from screening import RuleSetError, load
+    from screening.approvals import seed
+
+    try:
+        rs = load(folder, check=False)
+    except RuleSetError:
+        return
+    shipped = yaml.safe_load((RULES / "approvals.yaml").read_text(encoding="utf-8"))
+    first = shipped["approvals"][0]
+    (folder / "approvals.yaml").write_text(
+        seed(rs, first["approver_role"], dt.date.fromisoformat(first["date"]), first["equality_note"]),
+        encoding="utf-8")
 
 
 def line_of_text(path: Path, needle: str, nth: int = 1) -> int:

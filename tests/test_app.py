@@ -340,6 +340,8 @@ def test_question_wording_comes_from_the_yaml(tmp_path: Path, monkeypatch: pytes
     path = rules / "ruleset.yaml"
     old = RULES.indicator("imminent_danger").question
     path.write_text(path.read_text().replace(old, "Could somebody be hurt in the next hour?"))
+    from rulefiles import approve_as_shipped
+    approve_as_shipped(rules)  # an edited danger question goes live only once approved (CK030)
     monkeypatch.setenv("SCREENING_RULES", str(rules))
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert at.radio(key="answer.0.imminent_danger").label == "Could somebody be hurt in the next hour?"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rulefiles import RULES, copy_rules, line_of_text
 
 from screening import load
@@ -113,3 +114,157 @@ def test_contract_can_be_left_out_only_by_asking(tmp_path: Path) -> None:
     bare = dataclasses.replace(rs, document=doc, steps=())
     assert [p.code for p in check_ruleset(bare)] == ["CK016", "CK016"]
     assert check_ruleset(bare, contract=False) == []
+
+
+# --- contacts and routes as data (screening/routes.py) -----------------------------------------
+
+BROKEN = Path(__file__).resolve().parent / "broken"
+
+
+def codes(folder: Path) -> list[str]:
+    return [p.code for p in check_ruleset(load(folder, check=False))]
+
+
+def only_code(folder: Path, code: str):
+    found = [p for p in check_ruleset(load(folder, check=False)) if p.severity.value == "error"]
+    assert [p.code for p in found] == [code], [p.format() for p in found]
+    return found[0]
+
+
+def test_every_shipped_contact_has_the_category_of_where_it_sends_the_worker() -> None:
+    rs = load(RULES, check=False)
+    assert {c.id: c.category.value for c in rs.document.contacts if c.category} == {
+        "emergency": "emergency", "prevent_lead": "prevent", "anti_terrorism_hotline": "police",
+        "police_non_emergency": "police", "act_early": "prevent", "safeguarding_team": "safeguarding"}
+    support = [o for o in rs.outcomes if o.category.value in ("support", "none")]
+    assert {o.contact for o in support} | {s.contact for s in rs.steps} == {"safeguarding_team"}
+
+
+def test_ck027_a_support_outcome_cannot_use_the_hotline() -> None:
+    folder = BROKEN / "ck027_support_uses_hotline"
+    p = only_code(folder, "CK027")
+    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: consider_safeguarding")
+    assert p.message == ("outcome 'consider_safeguarding' names contact 'anti_terrorism_hotline', a "
+                         "police contact, but it is a support outcome")
+    assert "use only a safeguarding or support contact" in p.fix
+
+
+def test_ck027_a_profile_step_cannot_send_the_worker_to_the_hotline(tmp_path: Path) -> None:
+    # the issue's example: a profile question about arrival adds a step phoning the hotline
+    folder = copy_rules(tmp_path / "r", {
+        "    contact: safeguarding_team\n    when:\n      answered_yes: care_and_support_needs":
+        "    contact: anti_terrorism_hotline\n    when:\n      answered_yes: care_and_support_needs",
+        "      Care Act 2014, alongside anything else you do.":
+        "      Care Act 2014, and phone 0800 789 321 with the person's details."})
+    found = [p for p in check_ruleset(load(folder, check=False)) if p.code in ("CK022", "CK027")]
+    assert [(p.code, p.message.split(",")[0]) for p in found] == [
+        ("CK027", "additional step 'adult_safeguarding' names contact 'anti_terrorism_hotline'"),
+        ("CK027", "the wording of additional step 'adult_safeguarding' names contact "
+                  "'anti_terrorism_hotline'"),
+        ("CK022", "additional step 'adult_safeguarding' says 'Consider an adult safeguarding concern "
+                  "under the Care Act 2014")]
+
+
+def test_ck028_the_hotline_cannot_be_relabelled_support() -> None:
+    folder = BROKEN / "ck028_hotline_relabelled"
+    p = only_code(folder, "CK028")
+    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: anti_terrorism_hotline")
+    assert p.message == ("contact 'anti_terrorism_hotline' has number '0800 789 321' (the "
+                         "Anti-Terrorism Hotline), so its category is 'police', not 'support'")
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    ("    when_to_use: Safeguarding, early help, housing or mental-health support that is not a Prevent "
+     "concern.\n    category: safeguarding\n",
+     "    when_to_use: Safeguarding, early help, housing or mental-health support that is not a Prevent "
+     "concern.\n", "contact 'safeguarding_team' has no category"),
+    ("  - id: safeguarding_team\n    name: Council safeguarding team (via the Safeguarding Officer)",
+     "  - id: safeguarding_team\n    name: Local police safeguarding desk",
+     "contact 'safeguarding_team' is called 'Local police safeguarding desk', a police service, but "
+     "has category 'safeguarding'"),
+    ("default_contact: prevent_lead", "default_contact: safeguarding_team",
+     "contact 'safeguarding_team' is the default_contact but has category 'safeguarding', not "
+     "'prevent'"),
+])
+def test_ck028_categories_must_agree_with_name_and_role(tmp_path: Path, old: str, new: str,
+                                                         says: str) -> None:
+    folder = copy_rules(tmp_path / "r", {old: new})
+    (p,) = [p for p in check_ruleset(load(folder, check=False)) if p.code == "CK028"]
+    assert p.message.startswith(says)
+
+
+def test_ck021_do_not_call_999_is_not_an_instruction_to_call_it() -> None:
+    folder = BROKEN / "ck021_negated_999"
+    p = only_code(folder, "CK021")
+    assert p.message == ("emergency outcome 'emergency' tells the worker not to call 999 (or only on "
+                         "a condition) in what_to_do")
+
+
+@pytest.mark.parametrize(("text", "told", "refused"), [
+    ("Call 999 now.", True, False),
+    ("If anyone is hurt, call 999.", True, False),
+    ("Ring 999 and get yourself safe.", True, False),
+    ("Do not call 999; email the Prevent Lead.", False, True),
+    ("Never call 999 about this.", False, True),
+    ("Instead of calling 999, email the Prevent Lead.", False, True),
+    ("Call 999 only if the Prevent Lead agrees.", False, False),
+    ("Email the Prevent Lead. 999 is for other emergencies.", False, False),
+])
+def test_calls_reads_an_instruction_not_a_mention(text: str, told: bool, refused: bool) -> None:
+    from screening.routes import calls
+    assert calls(text, "999") == (told, refused)
+
+
+def test_ck022_a_support_outcome_cannot_report_the_person_to_the_police() -> None:
+    folder = BROKEN / "ck022_support_reports_to_police"
+    p = only_code(folder, "CK022")
+    assert p.message == ("outcome 'consider_safeguarding' says 'Report the person to counter-terrorism "
+                         "police with their details.', which refers or reports the person to the "
+                         "police, the hotline or Prevent, but it is a support outcome")
+
+
+# --- concern questions that are circumstances (screening/structure.py) -------------------------
+
+def test_ck026_a_job_loss_asked_as_engagement_is_refused() -> None:
+    folder = BROKEN / "ck026_circumstance_as_engagement"
+    p = only_code(folder, "CK026")
+    assert p.line == line_of_text(folder / "ruleset.yaml", "- id: recently_lost_work")
+    assert p.message.startswith("'recently_lost_work' in factor 'engagement' is a concern question "
+                                "(engagement), but it reads like a circumstance: ")
+    assert "stays a context question, whatever the label" in p.fix
+
+
+def test_ck026_a_context_question_moved_under_a_concern_label_is_named(tmp_path: Path) -> None:
+    block = """      - id: isolated
+        question: Are they socially isolated?
+        definition: Little or no contact with family, friends or community.
+        example: They say you are the only person they have spoken to all week.
+"""
+    copied = block.replace("id: isolated", "id: isolated_again").replace(
+        "Are they socially isolated?", "Is the person socially isolated?")
+    folder = copy_rules(tmp_path / "r", {"      - id: threatens_harm\n":
+                                         copied + "      - id: threatens_harm\n"})
+    (p,) = [p for p in check_ruleset(load(folder, check=False)) if p.code == "CK026"]
+    assert p.message.endswith("its words are those of the context question 'isolated' (100%)")
+
+
+def test_ck026_a_concern_that_mentions_a_circumstance_is_fine(tmp_path: Path) -> None:
+    new = ("      - id: blames_job_loss\n        question: Have they said violence is justified "
+           "because they lost their job?\n        definition: Saying that harm to others is deserved "
+           "because of a grievance about work.\n        example: They said the managers \"deserve "
+           "what is coming\".\n")
+    folder = copy_rules(tmp_path / "r", {"      - id: threatens_harm\n":
+                                         new + "      - id: threatens_harm\n"})
+    assert "CK026" not in codes(folder)
+
+
+def test_ck034_a_concern_question_no_rule_reads_is_a_warning(tmp_path: Path) -> None:
+    new = ("      - id: films_threats\n        question: Have they filmed themselves making threats to "
+           "hurt people?\n        definition: Recording and keeping videos of threats of violence.\n"
+           "        example: They showed you a video of themselves threatening a neighbour.\n")
+    folder = copy_rules(tmp_path / "r", {"      - id: us_and_them\n": new + "      - id: us_and_them\n"})
+    rs = load(folder)  # a warning: the rules are still used
+    (w,) = [p for p in rs.warnings if p.code == "CK034"]
+    assert w.message == ("the engagement question 'films_threats' is read by no routing rule, so "
+                         "answering yes to it changes nothing")
+    assert w.line == line_of_text(folder / "ruleset.yaml", "- id: films_threats")

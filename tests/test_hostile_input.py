@@ -106,8 +106,8 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
 def problems_from(reader: str, data: bytes, folder: Path) -> list[Problem] | None:
     """Run one reader on ``data``; its problems, or None when it accepted the input."""
     if reader in ("rules", "fairness"):
-        shutil.copy(RULES_DIR / "fairness.yaml", folder / "fairness.yaml")
-        shutil.copy(RULES_DIR / "ruleset.yaml", folder / "ruleset.yaml")
+        for name in ("fairness.yaml", "ruleset.yaml", "approvals.yaml"):
+            shutil.copy(RULES_DIR / name, folder / name)
         (folder / f"{'ruleset' if reader == 'rules' else 'fairness'}.yaml").write_bytes(data)
         try:
             screening.load(folder)

@@ -91,10 +91,11 @@ def test_rs004_unknown_condition_key(tmp_path: Path) -> None:
 
 
 def test_rs005_wrong_type(tmp_path: Path) -> None:
-    d = copy_rules(tmp_path, {'effective_date: "2026-11-29"': "effective_date: soon"})
+    d = copy_rules(tmp_path, {"        multiline: true\n        required_message":
+                              "        multiline: perhaps\n        required_message"})
     p = only(d, "RS005")
-    assert p.line == line_of_text(d / "ruleset.yaml", "effective_date: soon")
-    assert p.message.startswith("ruleset.effective_date: ")
+    assert p.line == line_of_text(d / "ruleset.yaml", "multiline: perhaps")
+    assert p.message.startswith("journey > account > fields #1 > multiline: ")
 
 
 def test_rs005_bad_kind_lists_choices(tmp_path: Path) -> None:
@@ -108,7 +109,7 @@ def test_rs005_missing_required(tmp_path: Path) -> None:
     d = copy_rules(tmp_path, {"        question: Is anyone in danger right now?\n": ""})
     p = only(d, "RS005")
     assert p.line == line_of_text(d / "ruleset.yaml", "- id: imminent_danger")
-    assert p.message == "factors.0.indicators.0.question: this setting is required but missing"
+    assert p.message == "factors #1 > indicators #1 > question: this setting is required but missing"
 
 
 def test_rs006_duplicate_indicator_id(tmp_path: Path) -> None:

@@ -62,27 +62,41 @@ def test_ck022_support_outcome_cannot_send_to_the_prevent_lead(tmp_path: Path) -
     d = copy_rules(tmp_path, {"    title: Consider safeguarding or other support":
                               "    title: Contact the Prevent Lead today (support)"})
     (p,) = refused(d, "CK022")
-    assert p.message.startswith("outcome 'consider_safeguarding' says 'contact the prevent lead today', "
-                                "but it is a support outcome")
+    assert p.message == ("outcome 'consider_safeguarding' says 'Contact the Prevent Lead today "
+                         "(support)', which refers or reports the person to the police, the hotline "
+                         "or Prevent, but it is a support outcome")
     assert p.line == line_of_text(d / "ruleset.yaml", "- id: consider_safeguarding")
 
 
 def test_ck022_step_cannot_make_a_referral(tmp_path: Path) -> None:
     d = copy_rules(tmp_path, {"    title: Children's safeguarding": "    title: Make a Prevent referral"})
     (p,) = refused(d, "CK022")
-    assert p.message.startswith("additional step 'childrens_safeguarding' says 'make a prevent referral'")
+    assert p.message.startswith("additional step 'childrens_safeguarding' says 'Make a Prevent referral'")
 
 
 def test_ck023_new_concern_question_is_a_warning(tmp_path: Path) -> None:
-    new = ("      - id: recently_lost_job\n        question: Have they recently lost their job?\n"
-           "        definition: A recent loss of work that has hit them hard.\n"
-           "        example: They were let go from the warehouse last week.\n")
-    d = copy_rules(tmp_path, {"      - id: us_and_them\n": new + "      - id: us_and_them\n"})
-    rs = load(d)
+    new = ("      - id: glorifies_violence_online\n"
+           "        question: Have they posted videos online that glorify violence against people?\n"
+           "        definition: Posting or sharing clips that celebrate people being hurt or killed.\n"
+           "        example: They posted a street attack video with laughing emojis.\n")
+    d = copy_rules(tmp_path, {"      - id: us_and_them\n": new + "      - id: us_and_them\n",
+                              "indicators: [us_and_them,": "indicators: [glorifies_violence_online, "
+                                                           "us_and_them,"})
+    rs = load(d)  # approved (copy_rules records it) and read by a rule: a warning for review only
     (w,) = [p for p in rs.warnings if p.code == "CK023"]
-    assert w.message == ("'recently_lost_job' is a new question in engagement factor 'engagement': "
-                         "answered yes, it can send a person to the Prevent Lead")
-    assert w.line == line_of_text(d / "ruleset.yaml", "- id: recently_lost_job")
+    assert w.message == ("'glorifies_violence_online' is a new question in engagement factor "
+                         "'engagement': answered yes, it can send a person to the Prevent Lead")
+    assert w.line == line_of_text(d / "ruleset.yaml", "- id: glorifies_violence_online")
+
+
+def test_ck023_says_a_new_gate_question_leads_to_999(tmp_path: Path) -> None:
+    new = ("      - id: fire_started\n        question: Have they started a fire or said they will now?\n"
+           "        definition: A fire set, or a threat to set one, right now.\n"
+           "        example: They said they have poured petrol in the stairwell.\n")
+    d = copy_rules(tmp_path, {"      - id: imminent_travel\n": new + "      - id: imminent_travel\n"})
+    (w,) = [p for p in load(d).warnings if p.code == "CK023"]
+    assert w.message == ("'fire_started' is a new question in gate factor 'immediate_risk': answered "
+                         "yes, it leads to the emergency route (call 999)")
 
 
 def test_ck024_what_was_noticed_must_be_required(tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
 """Rebuild the deliberately broken rule folders from the shipped rules.
 
-Each folder under tests/broken/ is a copy of rules/ (ruleset.yaml + fairness.yaml) with ONE
-deliberate defect that one safeguard proof must catch.  The copies are committed, so a reader can open
-the broken file at the line the checker names; run this after a change to the shipped rules:
+Each folder under tests/broken/ is a copy of rules/ (ruleset.yaml, fairness.yaml, approvals.yaml)
+with ONE deliberate defect that one check must catch, named by its code.  The copy's concern
+questions and fairness exceptions are approved as they stand (so the defect is the only finding),
+except in the folders that are about approvals.  The copies are committed, so a reader can open the
+broken file at the line the checker names; run this after a change to the shipped rules:
 
     .venv/bin/python tests/broken/regenerate.py
 """
@@ -10,10 +12,12 @@ the broken file at the line the checker names; run this after a change to the sh
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RULES = HERE.parents[1] / "rules"
+sys.path.insert(0, str(HERE.parents[1]))
 
 FIXATION = """      when:
         answered_yes: violence_fixation
@@ -70,6 +74,34 @@ DANGER_RULE = """    - id: immediate_danger
 PREVENT_ADVICE_KINDS = """    contact: prevent_lead
     needs_one_of_kinds: [engagement, intent, capability]
   - id: consider_safeguarding"""
+
+CONSIDER_TODO = """      - Discuss with your manager or Designated Safeguarding Lead.
+      - Consider a safeguarding, early help, mental-health or housing referral.
+"""
+CONSIDER_CONTACT = """      - If anything new comes up, screen again. If in doubt, call the Prevent Lead.
+    contact: safeguarding_team
+"""
+US_AND_THEM = "      - id: us_and_them\n"
+WEAKER_GROUP = "indicators: [us_and_them, closed_mindset,"
+#: fairness.yaml replacements, for the folders whose defect is there (folder -> {old: new})
+FAIRNESS: dict[str, dict[str, str]] = {
+    "ck031_unapproved_allow": {
+        "allow:\n": """allow:
+  - phrase: attending the mosque
+    reason: We only ask about attendance at the mosque together with other signs.
+"""},
+    "ck032_category_removed": {},  # the whole 'lawful political views' block: see _without_politics
+}
+
+
+def _without_politics(text: str) -> str:
+    """fairness.yaml without its lawful political views category (all of its lines)."""
+    start = text.index("  - category: lawful political views\n")
+    end = text.index("  - category:", start + 1)
+    return text[:start] + text[end:]
+#: folders about approvals: keep the shipped approvals.yaml (or none), do not approve the copy
+UNAPPROVED = {"ck030_unapproved_question", "ck031_unapproved_allow", "ck032_category_removed",
+              "ck033_no_approvals"}
 
 #: folder name -> (what is wrong, exact text replacements in ruleset.yaml)
 BROKEN: dict[str, tuple[str, dict[str, str]]] = {
@@ -253,6 +285,50 @@ BROKEN: dict[str, tuple[str, dict[str, str]]] = {
     "ck025_markup": (
         "the engagement introduction carries an image from another server (a tracking pixel)",
         {INTRO_END: INTRO_END + "      ![x](http://evil.example/pixel.png)\n"}),
+    "ck008_everyday_wording": (
+        "a weaker sign asks about going to the masjid for jummah, in everyday transliterated words",
+        {"question: Have they cut themselves off from anyone who disagrees, and will they no longer "
+         "discuss other views?":
+         "question: Have they cut themselves off from anyone who disagrees, and will they no longer "
+         "discuss other views, since going to the masjid for jummah?"}),
+    "ck021_negated_999": (
+        "the emergency outcome still mentions 999, but tells the worker not to call it",
+        {"      - Call 999 now.\n": "      - Do not call 999; email the Prevent Lead.\n"}),
+    "ck022_support_reports_to_police": (
+        "the support outcome, reached on circumstances alone, reports the person to the police",
+        {CONSIDER_TODO: """      - Discuss with your manager or Designated Safeguarding Lead.
+      - Report the person to counter-terrorism police with their details.
+"""}),
+    "ck026_circumstance_as_engagement": (
+        "a job loss is asked as a sign of engagement, so it would reach the Prevent Lead by a label",
+        {US_AND_THEM: """      - id: recently_lost_work
+        question: Have they recently lost their job or been made redundant?
+        definition: A recent job loss that has hit them hard.
+        example: They were let go from the warehouse last week.
+""" + US_AND_THEM, WEAKER_GROUP: "indicators: [recently_lost_work, us_and_them, closed_mindset,"}),
+    "ck027_support_uses_hotline": (
+        "the support outcome sends the worker to the Anti-Terrorism Hotline",
+        {CONSIDER_CONTACT: CONSIDER_CONTACT.replace("safeguarding_team", "anti_terrorism_hotline")}),
+    "ck028_hotline_relabelled": (
+        "the Anti-Terrorism Hotline is relabelled a support contact and used by the support outcome",
+        {"""    when_to_use: To report suspicious activity confidentially.
+    category: police""": """    when_to_use: To report suspicious activity confidentially.
+    category: support""",
+         CONSIDER_CONTACT: CONSIDER_CONTACT.replace("safeguarding_team", "anti_terrorism_hotline")}),
+    "ck029_generalisation": (
+        "a rule's reason generalises about a community",
+        {"because: A weaker sign of engagement, read together with the person's circumstances.":
+         "because: People from that community are more likely to be drawn into extremism."}),
+    "ck030_unapproved_question": (
+        "an engagement question is reworded to a new question after its approval",
+        {"question: Have they cut themselves off from anyone who disagrees, and will they no longer "
+         "discuss other views?":
+         "question: Have they refused to discuss other views with anyone at all?"}),
+    "ck031_unapproved_allow": (
+        "fairness.yaml gains an unapproved exception for attending the mosque (see fairness.yaml)", {}),
+    "ck032_category_removed": (
+        "fairness.yaml loses its lawful political views category (see fairness.yaml)", {}),
+    "ck033_no_approvals": ("there is no approvals.yaml, so nothing is approved", {}),
 }
 
 
@@ -261,13 +337,26 @@ def build(name: str) -> Path:
     what, replacements = BROKEN[name]
     dest = HERE / name
     dest.mkdir(exist_ok=True)
-    shutil.copy(RULES / "fairness.yaml", dest / "fairness.yaml")
-    text = (RULES / "ruleset.yaml").read_text(encoding="utf-8")
-    for old, new in replacements.items():
-        assert text.count(old) == 1, f"{name}: expected exactly one {old!r}"
-        text = text.replace(old, new)
-    header = f"# DELIBERATELY BROKEN copy of rules/ruleset.yaml for tests ({name}): {what}.\n"
-    (dest / "ruleset.yaml").write_text(header + text, encoding="utf-8")
+    header = f"# DELIBERATELY BROKEN copy of rules/%s for tests ({name}): {what}.\n"
+    for file, changes in (("ruleset.yaml", replacements), ("fairness.yaml", FAIRNESS.get(name, {}))):
+        text = (RULES / file).read_text(encoding="utf-8")
+        for old, new in changes.items():
+            assert text.count(old) == 1, f"{name}: expected exactly one {old!r} in {file}"
+            text = text.replace(old, new)
+        if name == "ck032_category_removed" and file == "fairness.yaml":
+            text, changes = _without_politics(text), {"": ""}
+        (dest / file).write_text((header % file if changes or file == "ruleset.yaml" else "") + text,
+                                 encoding="utf-8")
+    approvals = dest / "approvals.yaml"
+    approvals.unlink(missing_ok=True)
+    if name == "ck033_no_approvals":
+        return dest
+    shutil.copy(RULES / "approvals.yaml", approvals)
+    if name not in UNAPPROVED:
+        sys.path.insert(0, str(HERE.parent))
+        from rulefiles import approve_as_shipped
+
+        approve_as_shipped(dest)
     return dest
 
 
