@@ -232,9 +232,9 @@ def test_the_app_survives_an_alias_bomb_rule_file_and_keeps_the_numbers(
 
 def _review_problems_page() -> None:
     from screening.errors import problem
-    from ui.review import _show_problems
+    from ui.widgets import show_problems  # what the review page (and the queue) show problems with
 
-    _show_problems(tuple(problem("EX005", "", 0, field=f"f{i}", reason="bad") for i in range(23)))
+    show_problems(tuple(problem("EX005", "", 0, field=f"f{i}", reason="bad") for i in range(23)))
 
 
 def test_the_review_page_shows_ten_problems_and_the_count() -> None:

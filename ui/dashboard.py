@@ -23,6 +23,7 @@ from screening.store import Stats
 from ui.access import require
 from ui.state import get_ruleset
 from ui.storage import get_store
+from ui.widgets import show_problems
 
 
 def frames(ruleset: RuleSet, stats: Stats) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -51,8 +52,7 @@ def main() -> None:
         st.stop()
     store, problems = get_store()
     if store is None:
-        for p in problems:
-            st.error(f"**{summ.md(p.code)}**: {summ.md(p.message)}.\n\n{summ.md(p.fix)}.")
+        show_problems(problems)
         return
     weeks = st.selectbox("Period", [4, 13, 26, 52], index=1, format_func=lambda w: f"last {w} weeks",
                          key="dash.weeks")

@@ -22,7 +22,7 @@ import streamlit as st
 if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from screening import Problem, RuleSet, ScreeningError
+from screening import RuleSet, ScreeningError
 from screening import summary as summ
 from screening.access import Access, can, refusal, visible_teams
 from screening.errors import problem
@@ -34,17 +34,12 @@ from ui.downloads import download_button
 from ui.review import render
 from ui.state import get_ruleset
 from ui.storage import actor, get_store
+from ui.widgets import show_problems
 
 PER_PAGE = 25
 STATUSES = {"submitted": "Waiting for review", "reviewed": "Reviewed", "closed": "Closed"}
 DECISION_WORDS = {"agree": "Agree with the route", "change_route": "Change the route",
                   "close": "Close (no further action)", "escalate": "Escalate"}
-
-
-def _problems(problems: tuple[Problem, ...]) -> None:
-    for p in problems:
-        st.error(f"**{summ.md(p.code)}**: {summ.md(p.message)}.\n\n{summ.md(p.fix)}.",
-                 icon=":material/block:")
 
 
 def _title(ruleset: RuleSet, outcome: str | None) -> str:
@@ -150,7 +145,7 @@ def decision_form(store: Store, ruleset: RuleSet, saved: Saved, who: Access) -> 
             store.review(saved.reference, actor=actor(), decision=decision, route=route, reason=reason,
                          signed_off_by=signed, lowers=lowers)
         except StoreError as e:
-            _problems(e.problems)
+            show_problems(e.problems)
             return
         st.success("Decision recorded.")
         st.rerun()
@@ -162,15 +157,15 @@ def open_saved(store: Store, ruleset: RuleSet, reference: str, who: Access) -> N
         if owner is None:
             if who.all_teams:  # may open every screening: saying 'unknown' tells them nothing new
                 raise StoreError("ST002", reference=reference[:40])
-            _problems((problem("AU008", reference=reference[:40]),))  # reads as 'not yours'
+            show_problems((problem("AU008", reference=reference[:40]),))  # reads as 'not yours'
             return
         why = refusal(who, "view_screening", author=owner[0], team=owner[1], reference=reference)
         if why is not None:
-            _problems((why,))
+            show_problems((why,))
             return
         saved = store.get(reference, actor=actor())
     except StoreError as e:
-        _problems(e.problems)
+        show_problems(e.problems)
         return
     st.header(f"Screening {saved.reference}")
     export = saved.payload.get("export")
@@ -180,7 +175,7 @@ def open_saved(store: Store, ruleset: RuleSet, reference: str, who: Access) -> N
     try:
         opened = summ.read_export(export.encode("utf-8"), ruleset)
     except ScreeningError as e:
-        _problems(e.problems)
+        show_problems(e.problems)
         return
     render(ruleset, opened)
     decision_form(store, ruleset, saved, who)
@@ -211,7 +206,7 @@ def main() -> None:
         st.stop()
     store, problems = get_store()
     if store is None:
-        _problems(problems)
+        show_problems(problems)
         return
     try:
         if not who.all_teams:
@@ -229,7 +224,7 @@ def main() -> None:
         if can(who, "purge"):
             purge_box(store)
     except StoreError as e:
-        _problems(e.problems)
+        show_problems(e.problems)
 
 
 if __name__ == "__main__":

@@ -23,12 +23,11 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run u
 from screening import Problem, RuleSet, ScreeningError
 from screening import summary as summ
 from screening.engine import Assessment
-from screening.errors import capped
 from screening.opening import EXPORT_SUFFIX, MAX_BYTES, OpenedScreening, check_upload, size_words
 from ui.access import require
 from ui.downloads import download_button
 from ui.state import export_key_problems, get_ruleset, ordered_factors
-from ui.widgets import answer_label
+from ui.widgets import answer_label, first_upper, show_problems
 
 
 def open_file(data: bytes, ruleset: RuleSet,
@@ -57,7 +56,7 @@ def replay_message(ruleset: RuleSet, opened: OpenedScreening) -> tuple[str, str]
         p = opened.unverified
         return "warning", (f"**{summ.md(p.code)}**: {summ.md(p.message)}. Under today's rules the "
                            f"same answers give **{summ.md(now)}**; the file says the worker was told "
-                           f"**{summ.md(then)}**. {summ.md(_first_upper(p.fix))}.")
+                           f"**{summ.md(then)}**. {summ.md(first_upper(p.fix))}.")
     # the stored result was verified under the rules that made it (a different one is refused as
     # EX011), so a change here always means the rules changed
     if r.changed:
@@ -143,20 +142,6 @@ def trace_markdown(ruleset: RuleSet, a: Assessment) -> str:
     return "\n".join(lines)
 
 
-def _first_upper(text: str) -> str:
-    """Capitalise a sentence without lowering the rest (setting names such as SCREENING_REGISTER)."""
-    return text[:1].upper() + text[1:]
-
-
-def _show_problems(problems: tuple[Problem, ...]) -> None:
-    shown, more = capped(problems)  # at most ten boxes, then one line saying how many more
-    for p in shown:
-        st.error(f"**{summ.md(p.code)}**: {summ.md(p.message)}.\n\n{summ.md(_first_upper(p.fix))}.",
-                 icon=":material/block:")
-    if more:
-        st.caption(more)
-
-
 def render(ruleset: RuleSet, opened: OpenedScreening) -> None:
     """Everything a reviewer needs, the replay first because it can change what they do."""
     kind, text = replay_message(ruleset, opened)
@@ -208,11 +193,11 @@ def main() -> None:
     loaded = get_ruleset()  # the app's shared loader: cached per rule-file content
     ruleset = loaded.ruleset
     if ruleset is None:  # app.py shows the broken-rules page; standalone runs show the problems
-        _show_problems(loaded.problems)
+        show_problems(loaded.problems)
         return
     key_problems = export_key_problems()  # a short or garbled export key: say so before any upload
     if key_problems:
-        _show_problems(key_problems)
+        show_problems(key_problems)
         return
     # Any type is accepted here so that a wrong one is refused in words (open_file), not by the
     # browser's icon; .streamlit/config.toml lets files well over MAX_BYTES through for the same reason.
@@ -224,7 +209,7 @@ def main() -> None:
         return
     opened, problems = open_file(upload.getvalue(), ruleset, upload.name)
     if opened is None:
-        _show_problems(problems)
+        show_problems(problems)
         return
     render(ruleset, opened)
 

@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from screening import RuleSet
+from screening.errors import Problem, capped
 from screening.ruleset import ANSWERS
 from screening.summary import WORD_JOINER, md
 from screening.text import neutral
@@ -198,3 +199,17 @@ def start_at_top(page_key: str) -> None:
     """
     st.html(_TO_TOP % (html.escape(page_key, quote=True), json.dumps(SERVICE_NAME)),
             unsafe_allow_javascript=True)
+
+
+def first_upper(text: str) -> str:
+    """Capitalise a sentence without lowering the rest (setting names such as SCREENING_REGISTER)."""
+    return text[:1].upper() + text[1:]
+
+
+def show_problems(problems: tuple[Problem, ...]) -> None:
+    shown, more = capped(problems)  # at most ten boxes, then one line saying how many more
+    for p in shown:
+        st.error(f"**{md(p.code)}**: {md(p.message)}.\n\n{md(first_upper(p.fix))}.",
+                 icon=":material/block:")
+    if more:
+        st.caption(more)
