@@ -2,7 +2,7 @@
 
 Why: the impact report re-screens a whole corpus under two rule sets; the issue asks for at least
 300 times the per-record path and 20 million screenings a second.  All three paths route the same
-synthetic answers (screening.corpus) and are checked to agree before anything is timed.
+synthetic answers (screening.impact.corpus) and are checked to agree before anything is timed.
 Run: ``.venv/bin/python bench/bench_batch.py`` (``--smoke`` for a quick check that it still runs).
 """
 
@@ -22,9 +22,9 @@ import pandas as pd
 import rule_engine
 
 from screening import evaluate, evaluate_frame, load
-from screening.batch import answers_matrix, evaluate_matrix
-from screening.corpus import generate
-from screening.ruleset import All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes
+from screening.impact.batch import answers_matrix, evaluate_matrix
+from screening.impact.corpus import generate
+from screening.rules.ruleset import All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes
 
 
 def expression(cond: Condition) -> str:

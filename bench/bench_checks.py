@@ -1,6 +1,6 @@
 """How long the safeguard proofs take, and why a solver is needed rather than trying every answer.
 
-A rule set of N indicators has 2^N sets of yes answers.  The proofs in screening/checks.py cover
+A rule set of N indicators has 2^N sets of yes answers.  The proofs in screening/proofs/checks.py cover
 them all with z3.  This benchmark generates rule sets shaped like the shipped one (gate, engagement,
 intent, context, protective and profile factors; groups; at_least and all/any rules) at several
 sizes, writes them to a temp folder and times, in the same run:
@@ -36,11 +36,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from screening import load  # noqa: E402
-from screening.alternatives import _explain, explain_alternatives  # noqa: E402
-from screening.checks import check_ruleset  # noqa: E402
 from screening.engine import predicate  # noqa: E402
-from screening.ruleset import RuleSet  # noqa: E402
-from screening.yamlio import parse, strip_lines  # noqa: E402
+from screening.proofs.alternatives import _explain, explain_alternatives  # noqa: E402
+from screening.proofs.checks import check_ruleset  # noqa: E402
+from screening.rules.ruleset import RuleSet  # noqa: E402
+from screening.rules.yamlio import parse, strip_lines  # noqa: E402
 
 SHARES = {"gate": 0.05, "engagement": 0.25, "intent": 0.10, "context": 0.40, "protective": 0.20}
 

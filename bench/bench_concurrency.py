@@ -5,7 +5,7 @@ What a result page computes that can be slow is the engine's evaluation and the 
 process and z3 is not thread-safe, so the solver work must be made safe; two ways are measured here
 side by side, in the same run, on the same random answers (never cached):
 
-* **context per call, one at a time** (what the product does, screening/solver.py): each
+* **context per call, one at a time** (what the product does, screening/proofs/solver.py): each
   explanation makes a z3 context of its own and explanations take turns.
 * **contexts side by side**: a context per call and no turn-taking, so sessions solve in parallel.
 * **one lock** (the baseline): one shared z3 context, and a lock held around all solver work.
@@ -33,8 +33,9 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from screening import alternatives, evaluate, load, solver
-from screening.ruleset import RuleSet
+from screening import evaluate, load
+from screening.proofs import alternatives, solver
+from screening.rules.ruleset import RuleSet
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screening import evaluate, load
 from screening.engine import holds, normalise_answers
-from screening.ruleset import RuleSet
+from screening.rules.ruleset import RuleSet
 
 
 def route_uncompiled(rs: RuleSet, answers: dict[str, str]) -> str:

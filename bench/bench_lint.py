@@ -3,7 +3,7 @@ once saves.
 
 The fairness lint used to build one regular expression per term for every text it read (hundreds of
 terms x every question, definition, example, outcome and reason): about 90% of lint time.  It now
-compiles the list once per fairness file (screening.fairness.matcher) and reads each text in one pass
+compiles the list once per fairness file (screening.proofs.fairness.matcher) and reads each text in one pass
 over its words, with the route and circumstance classifiers and the approvals on top.  Measured in the
 same run:
 
@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_checks import generate, write  # noqa: E402
 
 from screening import RuleSetError, load  # noqa: E402
-from screening.approvals import seed  # noqa: E402
-from screening.fairness import fairness_problems, matcher  # noqa: E402
-from screening.ruleset import FairnessList, RuleSet  # noqa: E402
+from screening.proofs.fairness import fairness_problems, matcher  # noqa: E402
+from screening.rules.approvals import seed  # noqa: E402
+from screening.rules.ruleset import FairnessList, RuleSet  # noqa: E402
 
 
 def texts_of(rs: RuleSet) -> list[str]:

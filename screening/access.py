@@ -11,7 +11,7 @@ any number per person:
 - ``policy_approver``: approves a rule change, never one they edited themselves (four eyes).
 
 The roles file (``config/roles.yaml``, or ``$SCREENING_ROLES_FILE``) maps signed-in emails and
-identity-provider groups to roles and teams; it is read through :mod:`screening.yamlio` like every
+identity-provider groups to roles and teams; it is read through :mod:`screening.rules.yamlio` like every
 YAML file here, so anchors and size limits are refused the same way.  Nothing here imports streamlit:
 the app asks :func:`refusal` before it shows anything, and tests ask it directly.
 """
@@ -27,7 +27,7 @@ from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from .errors import Problem, ScreeningError, problem, suggest
-from .yamlio import LINES, Limits, line_of, own_line, read_yaml
+from .rules.yamlio import LINES, Limits, line_of, own_line, read_yaml
 
 ROLES_ENV = "SCREENING_ROLES_FILE"
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,11 +15,11 @@ from typing import Any, TextIO
 
 from .engine import Assessment, evaluate, normalise_answers
 from .errors import AnswersError, Problem, ScreeningError, Severity, capped_lines, problem
-from .loading import default_rules_dir, load
-from .register import record_loaded
-from .ruleset import RuleSet
+from .rules.loading import default_rules_dir, load
+from .rules.register import record_loaded
+from .rules.ruleset import RuleSet
+from .rules.yamlio import ANSWERS_FILE, read_yaml, strip_lines
 from .words import count
-from .yamlio import ANSWERS_FILE, read_yaml, strip_lines
 
 
 def _rules_arg(value: str | None) -> Path:
@@ -132,14 +132,14 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the YAML scenarios in RULES/tests."""
-    from .scenario_results import main as run_tests
+    from .rules.scenario_results import main as run_tests
 
     return run_tests(_rules_arg(args.rules), out)
 
 
 def cmd_register(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """List the register of published rule sets, or add one (checked first, like lint)."""
-    from . import register
+    from .rules import register
 
     if args.action == "add":
         ruleset = load(_rules_arg(args.rules))  # a rule set that fails its checks is never published
@@ -162,7 +162,7 @@ def cmd_register(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_keys(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check the export key settings; exit 2 (EX014, EX015) when they cannot be used."""
-    from .export import export_keys
+    from .exports.export import export_keys
 
     keys = export_keys()
     if not keys:
@@ -208,7 +208,7 @@ def cmd_purge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_impact(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Route a corpus under OLD and NEW rules: the outcome matrix, the share changed, examples."""
-    from .impact import run_impact  # deferred: pandas and numpy load only for this command
+    from .impact.report import run_impact  # deferred: pandas and numpy load only for this command
 
     return run_impact(Path(args.old), Path(args.new), Path(args.corpus) if args.corpus else None,
                       Path(args.report) if args.report else None, out, err,

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import AnswersError, problem, suggest
-from .ruleset import (
+from .rules.ruleset import (
     ANSWERS,
     All,
     AtLeast,

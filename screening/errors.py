@@ -104,7 +104,7 @@ CATALOGUE: dict[str, Entry] = {
               "a screening needs no one's name, address, date of birth or numbers (the Prevent Lead "
               "adds what they need): replace each with the button under it, or choose 'This is not "
               "personal data'", Severity.WARNING),
-        # --- impact of a rule change (screening.impact) -----------------------------------------
+        # --- impact of a rule change (screening.impact.report) -----------------------------------------
         Entry("IM001", "Corpus cannot be read", "cannot read the corpus: {reason}",
               "give a CSV or parquet file with one column per question id and yes, no or unknown "
               "in each cell"),
@@ -118,7 +118,7 @@ CATALOGUE: dict[str, Entry] = {
               "give at least one row of answers, or leave out --corpus to use the synthetic corpus"),
         Entry("IM005", "Report cannot be written", "cannot write the report: {reason}",
               "check the folder exists and you may write to it"),
-        # --- proofs over the rule set (screening.checks) --------------------------------------
+        # --- proofs over the rule set (screening.proofs.checks) --------------------------------------
         Entry("CK001", "Circumstances alone reach a Prevent outcome",
               "outcome '{outcome}' ({category}) is reached with no {kinds} sign: {example}, and "
               "{decided}",

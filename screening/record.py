@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .ruleset import Answer
+from .rules.ruleset import Answer
 from .text import neutral, too_long
 
 if TYPE_CHECKING:
-    from .ruleset import RuleSet
+    from .rules.ruleset import RuleSet
 
 
 def now_utc() -> str:

@@ -31,7 +31,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Loading rules records them in the register (screening.register): never the installation's own."""
+    """Loading rules records them in the register (screening.rules.register): never the installation's own."""
     old = os.environ.get("SCREENING_REGISTER")
     os.environ["SCREENING_REGISTER"] = str(tmp_path_factory.mktemp("register"))
     yield

@@ -37,7 +37,7 @@ def approve_as_shipped(folder: Path) -> None:
     import yaml
 
     from screening import RuleSetError, load
-    from screening.approvals import seed
+    from screening.rules.approvals import seed
 
     try:
         rs = load(folder, check=False)

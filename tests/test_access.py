@@ -19,7 +19,7 @@ from sqlalchemy import select
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from screening import evaluate, load, summary
+from screening import evaluate, load
 from screening.access import (
     ACTIONS,
     LOCAL,
@@ -37,10 +37,11 @@ from screening.access import (
     visible_teams,
 )
 from screening.access import can as allowed
+from screening.exports import summary
 from screening.record import ScreeningRecord
+from screening.rules.yamlio import parse
 from screening.store import Store
 from screening.store.tables import audit
-from screening.yamlio import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -8,7 +8,7 @@ import pytest
 from rulefiles import RULES
 
 from screening import AnswersError, evaluate, load
-from screening.alternatives import explain_alternatives
+from screening.proofs.alternatives import explain_alternatives
 
 
 @pytest.fixture(scope="module")

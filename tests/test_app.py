@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import screening
-from screening import summary
+from screening.exports import summary
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

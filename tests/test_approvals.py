@@ -1,4 +1,4 @@
-"""Four eyes as data (screening/approvals.py, rules/approvals.yaml): concern questions and fairness
+"""Four eyes as data (screening/rules/approvals.py, rules/approvals.yaml): concern questions and fairness
 exceptions need a recorded approval of their exact text; the fairness list may not shrink unseen."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import yaml
 from rulefiles import RULES, copy_rules, line_of_text
 
 from screening import RuleSetError, load
-from screening.approvals import (
+from screening.rules.approvals import (
     APPROVER_ROLES,
     approval_problems,
     baseline_sha256,
     question_sha256,
     removal_sha256,
 )
-from screening.ruleset import Kind
+from screening.rules.ruleset import Kind
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 TODAY = dt.date(2026, 11, 30)

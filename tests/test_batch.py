@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from screening import AnswersError, RuleSet, evaluate, evaluate_frame, load
-from screening.batch import split
-from screening.loading import default_rules_dir
-from screening.scenarios import load_dir, scenario_dir
+from screening.impact.batch import split
+from screening.rules.loading import default_rules_dir
+from screening.rules.scenarios import load_dir, scenario_dir
 
 
 @pytest.fixture(scope="module")

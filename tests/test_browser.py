@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from pypdf import PdfReader
 
 import screening
-from screening import summary
+from screening.exports import summary
 from screening.record import ScreeningRecord
 from ui.downloads import LINGER_SECONDS
 

@@ -13,10 +13,10 @@ import pytest
 from rulefiles import RULES, copy_rules, line_of_text
 
 from screening import RuleSetError, load
-from screening.checks import check_ruleset
 from screening.engine import predicate
 from screening.errors import Severity
-from screening.ruleset import (
+from screening.proofs.checks import check_ruleset
+from screening.rules.ruleset import (
     CONCERN_KINDS,
     All,
     AnyOf,
@@ -496,7 +496,7 @@ def test_prover_agrees_with_exhaustive_enumeration(seed: int) -> None:
 
 
 def test_ck015_a_proof_the_solver_gives_up_on_refuses_the_rule_set(monkeypatch) -> None:
-    from screening import checks
+    from screening.proofs import checks
 
     def give_up(self, *constraints):
         raise checks.Undecided("timeout")

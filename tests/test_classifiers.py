@@ -10,10 +10,10 @@ import train_classifiers as tc
 from rulefiles import RULES
 
 from screening import load
-from screening.classifier import CIRCUMSTANCE, DATA, ROUTE, features, model
-from screening.language import marked
-from screening.routes import sends_onwards
-from screening.structure import circumstance_questions, reads_as_circumstance
+from screening.proofs.classifier import CIRCUMSTANCE, DATA, ROUTE, features, model
+from screening.proofs.language import marked
+from screening.proofs.routes import sends_onwards
+from screening.proofs.structure import circumstance_questions, reads_as_circumstance
 
 
 def precision_recall(predicted: list[bool], labels: list[int]) -> tuple[float, float]:

@@ -1,6 +1,6 @@
 """Solver work from many threads at once, as Streamlit's session threads do it.
 
-z3 is not thread-safe; before screening/solver.py, four threads explaining random answers crashed
+z3 is not thread-safe; before screening/proofs/solver.py, four threads explaining random answers crashed
 the process within seconds.  These tests run the proofs and the explanations from several threads
 at once and require the very answers a single thread gives.
 """
@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import screening
-from screening import alternatives, solver
-from screening.checks import check_ruleset
+from screening.proofs import alternatives, solver
+from screening.proofs.checks import check_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = screening.load(ROOT / "rules")
@@ -45,7 +45,7 @@ def test_explanations_from_eight_threads_equal_one_thread() -> None:
 
 def test_proofs_and_explanations_at_once_give_the_same_findings() -> None:
     """A rule set checked (the proofs) while other sessions explain: no crash, same findings."""
-    broken = screening.loading.load(ROOT / "tests" / "broken" / "ck001_context_alone", check=False)
+    broken = screening.rules.loading.load(ROOT / "tests" / "broken" / "ck001_context_alone", check=False)
     expected_ok = [p.code for p in check_ruleset(RULES)]
     expected_broken = [(p.code, p.line, p.message) for p in check_ruleset(broken)]
     cases = _random_answers(6 * THREADS, seed=11)
@@ -83,7 +83,7 @@ def test_nothing_uses_z3s_global_context() -> None:
         import sys
         sys.path.insert(0, {str(ROOT)!r})
         import screening
-        from screening.checks import check_ruleset
+        from screening.proofs.checks import check_ruleset
         rs = screening.load({str(ROOT / "rules")!r})
         check_ruleset(rs)
         screening.explain_alternatives(rs, {{"us_and_them": "yes", "isolated": "yes"}})
@@ -99,7 +99,7 @@ def test_nothing_uses_z3s_global_context() -> None:
 def test_eight_sessions_each_reach_20_results_and_open_20_files() -> None:
     """What the result page and the review page ask of the core, from 8 session threads at once:
     evaluation, explanations, every export, and opening an export; each as one thread alone gives."""
-    from screening import summary
+    from screening.exports import summary
     from screening.record import ScreeningRecord
 
     per_session = 20

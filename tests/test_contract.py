@@ -1,4 +1,4 @@
-"""The stable contract of ids (screening/contract.py): every required id, with its kind or category."""
+"""The stable contract of ids (screening/rules/contract.py): every required id, with its kind or category."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from rulefiles import RULES, copy_rules, line_of_text
 
 from screening import load
-from screening.checks import check_ruleset
-from screening.contract import (
+from screening.proofs.checks import check_ruleset
+from screening.rules.contract import (
     FACTORS,
     OUTCOMES,
     STEPS,
@@ -17,7 +17,7 @@ from screening.contract import (
     WEAKER_ENGAGEMENT,
     contract_problems,
 )
-from screening.ruleset import Category, Kind
+from screening.rules.ruleset import Category, Kind
 
 
 def ck016(folder: Path) -> list[tuple[int, str]]:
@@ -116,7 +116,7 @@ def test_contract_can_be_left_out_only_by_asking(tmp_path: Path) -> None:
     assert check_ruleset(bare, contract=False) == []
 
 
-# --- contacts and routes as data (screening/routes.py) -----------------------------------------
+# --- contacts and routes as data (screening/proofs/routes.py) -----------------------------------------
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 
@@ -211,7 +211,7 @@ def test_ck021_do_not_call_999_is_not_an_instruction_to_call_it() -> None:
     ("Email the Prevent Lead. 999 is for other emergencies.", False, False),
 ])
 def test_calls_reads_an_instruction_not_a_mention(text: str, told: bool, refused: bool) -> None:
-    from screening.routes import calls
+    from screening.proofs.routes import calls
     assert calls(text, "999") == (told, refused)
 
 
@@ -223,7 +223,7 @@ def test_ck022_a_support_outcome_cannot_report_the_person_to_the_police() -> Non
                          "police, the hotline or Prevent, but it is a support outcome")
 
 
-# --- concern questions that are circumstances (screening/structure.py) -------------------------
+# --- concern questions that are circumstances (screening/proofs/structure.py) -------------------------
 
 def test_ck026_a_job_loss_asked_as_engagement_is_refused() -> None:
     folder = BROKEN / "ck026_circumstance_as_engagement"

@@ -13,9 +13,10 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from screening import ScreeningError, evaluate, load, summary
-from screening.export import KEY_ENV, KEYS_ENV, canonical, integrity
-from screening.narrative import narrative
+from screening import ScreeningError, evaluate, load
+from screening.exports import summary
+from screening.exports.export import KEY_ENV, KEYS_ENV, canonical, integrity
+from screening.exports.narrative import narrative
 from screening.record import Departure, ScreeningRecord, answers_fingerprint
 
 ANSWERS = {"us_and_them": "yes", "isolated": "yes"}  # prevent_lead_advice

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from rulefiles import copy_rules, new_version, shipped_version
 
-from screening import ScreeningError, evaluate, load, register, summary
-from screening.export import KEY_ENV, KEYS_ENV, canonical, integrity, key_id, keyed_integrity
-from screening.opening import MAX_BYTES
+from screening import ScreeningError, evaluate, load
+from screening.exports import summary
+from screening.exports.export import KEY_ENV, KEYS_ENV, canonical, integrity, key_id, keyed_integrity
+from screening.exports.opening import MAX_BYTES
 from screening.record import Departure, ScreeningRecord
+from screening.rules import register
 
 ANSWERS = {"us_and_them": "yes", "isolated": "yes", "trusted_adult": "yes", "imminent_danger": "no"}
 HOSTILE = '[x](http://evil) <script>"quote"</script> \\ `tick` \n newline £ 😀 \u0000 \ud7ff'

@@ -9,7 +9,7 @@ import yaml
 from rulefiles import RULES, copy_rules, line_of_text
 
 from screening import RuleSetError, load
-from screening.fairness import find_terms, matcher
+from screening.proofs.fairness import find_terms, matcher
 
 
 def test_factor_introduction_naming_a_faith_is_rejected(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_allowed_phrases_stay_exact_while_terms_take_endings(tmp_path: Path) -> 
 
 def test_shipped_wording_passes_the_wider_lint() -> None:
     # profile questions, outcomes, steps and 'because' texts are scanned too, with endings
-    from screening.checks import check_ruleset
+    from screening.proofs.checks import check_ruleset
     assert [p.format() for p in check_ruleset(load(RULES, check=False)) if p.code == "CK008"] == []
 
 
@@ -189,7 +189,7 @@ def test_vocabulary_covers_the_nine_characteristics_and_lawful_life_with_sources
 
 
 def test_ck029_a_generalisation_in_a_reason_is_refused() -> None:
-    from screening.checks import check_ruleset
+    from screening.proofs.checks import check_ruleset
     folder = Path(__file__).resolve().parent / "broken" / "ck029_generalisation"
     found = [p for p in check_ruleset(load(folder, check=False)) if p.severity.value == "error"]
     assert [p.code for p in found] == ["CK029"]
@@ -218,7 +218,7 @@ def test_ck008_fix_never_suggests_an_allow_entry() -> None:
 
 
 def test_the_word_list_is_compiled_once_per_list(monkeypatch: pytest.MonkeyPatch) -> None:
-    from screening import fairness
+    from screening.proofs import fairness
     rs = load(RULES, check=False)
     fairness.matcher.cache_clear()
     built = []

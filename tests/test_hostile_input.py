@@ -36,12 +36,12 @@ import screening
 from screening import cli
 from screening.engine import evaluate, normalise_answers
 from screening.errors import CATALOGUE, AnswersError, Problem, RuleSetError, ScreeningError
-from screening.export import KEY_ENV, integrity
-from screening.opening import read_export
+from screening.exports.export import KEY_ENV, integrity
+from screening.exports.opening import read_export
+from screening.exports.summary import to_json
 from screening.record import ScreeningRecord
-from screening.scenarios import load_file
-from screening.summary import to_json
-from screening.yamlio import ANSWERS_FILE, RULE_FILE, parse, read_yaml, strip_lines
+from screening.rules.scenarios import load_file
+from screening.rules.yamlio import ANSWERS_FILE, RULE_FILE, parse, read_yaml, strip_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = ROOT / "rules"
@@ -160,7 +160,7 @@ import io, json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a regression dies here, not the machine
 from pathlib import Path
 from screening.cli import main
-from screening.yamlio import ANSWERS_FILE, RULE_FILE, read_yaml
+from screening.rules.yamlio import ANSWERS_FILE, RULE_FILE, read_yaml
 path, argv = Path(sys.argv[1]), sys.argv[2:]
 
 

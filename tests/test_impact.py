@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from screening import RuleSet, evaluate, load
-from screening.batch import answers_matrix, fired_matrix
 from screening.cli import main
-from screening.corpus import BASE_RATES, generate
-from screening.impact import compare, run_impact
-from screening.ruleset import Kind
+from screening.impact.batch import answers_matrix, fired_matrix
+from screening.impact.corpus import BASE_RATES, generate
+from screening.impact.report import compare, run_impact
+from screening.rules.ruleset import Kind
 from tests.rulefiles import copy_rules
 
 THRESHOLD_2 = "        at_least: 2\n        of: {group: weaker_engagement}"
@@ -161,8 +161,8 @@ def test_every_rule_is_exercised_even_in_a_tiny_corpus(old: RuleSet) -> None:
 def test_answers_from_the_store_only(old: RuleSet) -> None:
     from sqlalchemy import select
 
-    from screening import summary
-    from screening.corpus import from_store
+    from screening.exports import summary
+    from screening.impact.corpus import from_store
     from screening.record import ScreeningRecord
     from screening.store.store import Store
     from screening.store.tables import audit

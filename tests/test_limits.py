@@ -13,10 +13,11 @@ import pytest
 from pydantic import ValidationError
 from streamlit.testing.v1 import AppTest
 
-from screening import ScreeningError, evaluate, load, summary
-from screening.export import canonical, integrity
+from screening import ScreeningError, evaluate, load
+from screening.exports import summary
+from screening.exports.export import canonical, integrity
 from screening.record import Departure, ScreeningRecord
-from screening.ruleset import AccountFieldId
+from screening.rules.ruleset import AccountFieldId
 from screening.text import LIMITS, limit, too_long
 
 ROOT = Path(__file__).resolve().parents[1]

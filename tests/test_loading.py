@@ -8,7 +8,7 @@ import pytest
 from rulefiles import RULES, copy_rules, line_of_text, shipped_version
 
 from screening import RuleSetError, load
-from screening.ruleset import AtLeast, Kind, Yes
+from screening.rules.ruleset import AtLeast, Kind, Yes
 
 
 def problems_of(path: Path) -> list:

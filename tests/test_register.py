@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from rulefiles import RULES, copy_rules, new_version
 
-from screening import ScreeningError, load, register
+from screening import ScreeningError, load
 from screening.cli import main
-from screening.export import KEY_ENV, KEYS_ENV
+from screening.exports.export import KEY_ENV, KEYS_ENV
+from screening.rules import register
 
 
 @pytest.fixture(scope="module")

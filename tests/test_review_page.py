@@ -9,9 +9,11 @@ import pytest
 from rulefiles import copy_rules, new_version
 from streamlit.testing.v1 import AppTest
 
-from screening import evaluate, load, register, summary
-from screening.export import KEY_ENV, KEYS_ENV, canonical, integrity
+from screening import evaluate, load
+from screening.exports import summary
+from screening.exports.export import KEY_ENV, KEYS_ENV, canonical, integrity
 from screening.record import Departure, ScreeningRecord
+from screening.rules import register
 
 PAGE = str(Path(__file__).resolve().parents[1] / "ui" / "review.py")
 ANSWERS = {"us_and_them": "yes", "isolated": "yes", "trusted_adult": "yes"}
@@ -121,7 +123,7 @@ def test_a_file_with_no_type_is_refused_in_words():
 
 
 def test_a_file_too_large_is_refused_with_its_size_and_the_limit():
-    from screening.opening import MAX_BYTES
+    from screening.exports.opening import MAX_BYTES
 
     at = upload(b" " * (MAX_BYTES + 500_000))
     error = plain(at.error[0].value)
@@ -349,7 +351,7 @@ def test_in_the_browser_a_wrong_or_too_large_file_is_refused_in_words(page, app_
     allowed') never happens; the file reaches the page, which says why in words."""
     from playwright.sync_api import expect
 
-    from screening.opening import MAX_BYTES
+    from screening.exports.opening import MAX_BYTES
 
     page.set_default_timeout(60_000)
     page.goto(f"{app_url}/review")

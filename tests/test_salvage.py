@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rulefiles import copy_rules
 
-from screening.salvage import salvage_contacts
+from screening.rules.salvage import salvage_contacts
 
 
 def test_from_a_file_that_loads(tmp_path: Path) -> None:

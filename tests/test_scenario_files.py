@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rulefiles import copy_rules
 
-from screening.scenario_results import main
+from screening.rules.scenario_results import main
 
 GOOD = """- name: fixation_alone
   description: A young person talks about nothing but footage of mass killings.

@@ -16,8 +16,8 @@ import pytest
 from rulefiles import RULES, copy_rules, line_of_text, shipped_version
 
 from screening import RuleSet, load
-from screening.scenario_results import coverage_warnings, main, run, run_all
-from screening.scenarios import load_dir, load_file
+from screening.rules.scenario_results import coverage_warnings, main, run, run_all
+from screening.rules.scenarios import load_dir, load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

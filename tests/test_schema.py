@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rulefiles import RULES
 
-from screening import schema
-from screening.yamlio import parse, strip_lines
+from screening.rules import schema
+from screening.rules.yamlio import parse, strip_lines
 
 jsonschema = pytest.importorskip("jsonschema")
 BROKEN = Path(__file__).resolve().parent / "broken"
@@ -28,7 +28,7 @@ def _errors(data: dict) -> list[str]:
 
 def test_committed_schema_is_up_to_date() -> None:
     assert (RULES / "schema.json").read_text(encoding="utf-8") == schema.render(), (
-        "rules/schema.json is stale: run .venv/bin/python -m screening.schema")
+        "rules/schema.json is stale: run .venv/bin/python -m screening.rules.schema")
 
 
 def test_schema_is_valid_draft_2020_12() -> None:

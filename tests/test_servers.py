@@ -75,7 +75,7 @@ def _settle(page: Page) -> None:
     expect(page.locator('[data-testid="stApp"][data-test-script-state="running"]')).to_have_count(0)
 
 
-def _answer(page: Page, factor: screening.ruleset.Factor, yes: set[str]) -> None:
+def _answer(page: Page, factor: screening.rules.ruleset.Factor, yes: set[str]) -> None:
     expect(page.get_by_role("heading", name=factor.title, exact=True)).to_be_visible()
     _settle(page)
     for ind in factor.indicators:

@@ -1,6 +1,6 @@
 """Several workers on one server at the same moment, in real browsers.
 
-Before screening/solver.py, two people opening screening files at once, or four reaching their
+Before screening/proofs/solver.py, two people opening screening files at once, or four reaching their
 result, crashed the server (z3 shared across Streamlit's session threads) and every user lost their
 unsaved answers.  Here eight browser sessions on one server reach their results at the same moment,
 round after round, and open screening files at the same moment; the server must stay up and each
@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 import screening
-from screening import summary
+from screening.exports import summary
 from screening.record import ScreeningRecord
 from ui.state import ordered_factors
 
@@ -36,7 +36,7 @@ START = [
 FLIPS = ["extremist_contacts", "no_belonging", "praises_attackers"]
 
 
-def _factor_of(indicator: str) -> screening.ruleset.Factor:
+def _factor_of(indicator: str) -> screening.rules.ruleset.Factor:
     return next(f for f in RULES.factors if any(i.id == indicator for i in f.indicators))
 
 
@@ -52,7 +52,7 @@ def _click(page: Page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
 
-def _answer_factor(page: Page, factor: screening.ruleset.Factor, yes: set[str]) -> None:
+def _answer_factor(page: Page, factor: screening.rules.ruleset.Factor, yes: set[str]) -> None:
     expect(page.get_by_role("heading", name=factor.title, exact=True)).to_be_visible()
     for ind in factor.indicators:
         # .first: while Streamlit redraws, the page can briefly hold the old copy of a question too

@@ -28,7 +28,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from sqlalchemy import select
 
 import screening
-from screening import evaluate, summary
+from screening import evaluate
+from screening.exports import summary
 from screening.record import ScreeningRecord
 from screening.store import Store
 from screening.store.tables import audit

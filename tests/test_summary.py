@@ -10,8 +10,9 @@ import pytest
 from markdown_it import MarkdownIt
 from pydantic import ValidationError
 
-from screening import evaluate, load, summary
-from screening.narrative import ALTERNATIVES_NOTE, SECTIONS, fairness_terms, statement
+from screening import evaluate, load
+from screening.exports import summary
+from screening.exports.narrative import ALTERNATIVES_NOTE, SECTIONS, fairness_terms, statement
 from screening.record import Departure, ScreeningRecord, is_lowering, reason_is_meaningful
 
 HOSTILE = ("[x](http://evil) ![img](x) <script>alert(1)</script> </div> *bold* `code` ```fence``` "

@@ -18,12 +18,13 @@ from markdown_it import MarkdownIt
 from rulefiles import copy_rules, line_of_text
 from streamlit.testing.v1 import AppTest
 
-from screening import evaluate, load, summary
-from screening.checks import check_ruleset
-from screening.export import canonical, integrity
+from screening import evaluate, load
+from screening.exports import summary
+from screening.exports.export import canonical, integrity
+from screening.proofs.checks import check_ruleset
+from screening.proofs.wording import markup
 from screening.record import Departure, ScreeningRecord
 from screening.text import BIDI_CONTROLS, neutral
-from screening.wording import markup
 from ui.widgets import label
 
 ROOT = Path(__file__).resolve().parents[1]

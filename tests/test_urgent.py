@@ -17,11 +17,12 @@ import pytest
 from rulefiles import RULES, copy_rules
 from streamlit.testing.v1 import AppTest
 
-from screening import ScreeningError, evaluate, load, summary
+from screening import ScreeningError, evaluate, load
 from screening.cli import main as cli_main
-from screening.export import KEY_ENV, KEYS_ENV, canonical, integrity
+from screening.exports import summary
+from screening.exports.export import KEY_ENV, KEYS_ENV, canonical, integrity
 from screening.record import ScreeningRecord
-from screening.ruleset import Kind
+from screening.rules.ruleset import Kind
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

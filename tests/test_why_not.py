@@ -6,7 +6,8 @@ import json
 
 from rulefiles import RULES
 
-from screening import evaluate, load, summary
+from screening import evaluate, load
+from screening.exports import summary
 from screening.record import ScreeningRecord
 
 

@@ -9,8 +9,8 @@ import pytest
 from rulefiles import copy_rules, line_of_text, shipped_version
 
 from screening import RuleSetError, load
-from screening.loading import field_path
-from screening.yamlio import parse
+from screening.rules.loading import field_path
+from screening.rules.yamlio import parse
 
 
 def refused(folder: Path) -> list:

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from screening.cli import main
 from screening.errors import Problem, Severity, capped, capped_lines, printable, problem, suggest
-from screening.yamlio import ANSWERS_FILE, RULE_FILE, Limits, parse, read_yaml, strip_lines
+from screening.rules.yamlio import ANSWERS_FILE, RULE_FILE, Limits, parse, read_yaml, strip_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -198,7 +198,7 @@ def test_evaluate_refuses_answers_over_their_entry_limit(tmp_path: Path) -> None
 
 def test_lint_prints_ten_of_20000_problems_and_only_looks_up_hints_for_those(tmp_path: Path) -> None:
     d = _rules_with(tmp_path, "".join(f"\nunknown_setting_{i}: v" for i in range(20_000)))
-    with mock.patch("screening.loading.suggest", wraps=suggest) as hint:
+    with mock.patch("screening.rules.loading.suggest", wraps=suggest) as hint:
         code, out, err = run("lint", str(d))
     assert code == 1
     lines = out.splitlines()

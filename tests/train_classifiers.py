@@ -1,4 +1,4 @@
-"""Fit the wording classifiers (screening/classifier.py) on their labelled sets and store the weights.
+"""Fit the wording classifiers (screening/proofs/classifier.py) on their labelled sets and store the weights.
 
     .venv/bin/python tests/train_classifiers.py          # refit both, rewrite screening/data/*.json
 
@@ -24,7 +24,7 @@ from sklearn.pipeline import Pipeline
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from screening.classifier import CIRCUMSTANCE, DATA, ROUTE, features  # noqa: E402
+from screening.proofs.classifier import CIRCUMSTANCE, DATA, ROUTE, features  # noqa: E402
 
 #: model name -> (labelled set, positive label, negative label)
 SETS = {ROUTE: ("route_sentences.yaml", "route", "support"),

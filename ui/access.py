@@ -31,9 +31,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from screening import Problem, RuleSet
 from screening import access as rules
-from screening import summary as summ
 from screening.access import LOCAL, Access, AccessError, Action, Identity, Roles
 from screening.errors import problem
+from screening.exports import summary as summ
 from ui import contacts
 
 log = logging.getLogger("screening.access")

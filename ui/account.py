@@ -9,7 +9,7 @@ import streamlit as st
 from screening import RuleSet, personal_data
 from screening.errors import problem
 from screening.personal_data import Finding
-from screening.ruleset import AccountField
+from screening.rules.ruleset import AccountField
 from screening.text import limit, neutral, too_long
 from screening.words import join_words
 

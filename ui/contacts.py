@@ -1,6 +1,6 @@
 """The phone numbers a worker may need, drawn on every screen, even when everything else fails.
 
-Numbers come from the rule file.  When it cannot be loaded, :func:`screening.salvage.salvage_contacts`
+Numbers come from the rule file.  When it cannot be loaded, :func:`screening.rules.salvage.salvage_contacts`
 recovers the council's own emergency and Prevent Lead contacts from whatever of the file is readable,
 and only if nothing is readable falls back to national numbers: another council's number is never
 shown.
@@ -14,9 +14,9 @@ import streamlit as st
 
 from screening import Problem, RuleSet
 from screening.errors import capped_lines
-from screening.ruleset import Contact
-from screening.salvage import salvage_contacts
-from screening.summary import md
+from screening.exports.summary import md
+from screening.rules.ruleset import Contact
+from screening.rules.salvage import salvage_contacts
 
 from .state import rules_path
 

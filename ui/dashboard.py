@@ -17,8 +17,8 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screening import RuleSet
-from screening import summary as summ
 from screening.access import visible_teams
+from screening.exports import summary as summ
 from screening.store import Stats
 from ui.access import require
 from ui.state import get_ruleset

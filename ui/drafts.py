@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 
 from screening import RuleSet
-from screening import summary as summ
+from screening.exports import summary as summ
 from screening.record import Departure
 from screening.store import StoreError
 

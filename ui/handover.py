@@ -12,8 +12,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from screening import RuleSet
-from screening import summary as summ
 from screening.engine import Assessment
+from screening.exports import summary as summ
 from screening.record import ScreeningRecord
 from screening.store import StoreError
 

@@ -16,7 +16,7 @@ import streamlit as st
 
 from screening import Assessment, RuleSet, evaluate
 from screening.record import Departure, answers_fingerprint, is_lowering, now_utc, reason_is_meaningful
-from screening.ruleset import Category
+from screening.rules.ruleset import Category
 
 from .state import ACCOUNT_FIELDS, journey, new_journey, plan
 

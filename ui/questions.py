@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from screening import RuleSet, evaluate
-from screening.ruleset import Factor, Kind
+from screening.rules.ruleset import Factor, Kind
 
 from . import nav
 from .contacts import tel

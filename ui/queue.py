@@ -23,9 +23,9 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screening import RuleSet, ScreeningError
-from screening import summary as summ
 from screening.access import Access, can, refusal, visible_teams
 from screening.errors import problem
+from screening.exports import summary as summ
 from screening.store import DECISIONS, Filters, Saved, Store, StoreError
 from screening.store.csv_export import to_csv
 from screening.text import limit

@@ -1,6 +1,6 @@
 """The result page: the recommendation first, then the summary read together, then the worker's say.
 
-Every sentence comes from the rule set or from :mod:`screening.summary`; this page only lays it out.
+Every sentence comes from the rule set or from :mod:`screening.exports.summary`; this page only lays it out.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from screening import Assessment, RuleSet, evaluate
-from screening import summary as summ
+from screening.exports import summary as summ
 from screening.record import MIN_REASON_CHARS, ScreeningRecord, is_lowering
-from screening.ruleset import Category
+from screening.rules.ruleset import Category
 from screening.text import limit, neutral, too_long
 
 from . import nav

@@ -6,7 +6,7 @@ in the rules since the screening is seen at once.  The stored result is first ch
 that made it (today's, or this installation's register of published rule sets); when the register
 has no record of them the page says it cannot verify the file (EX012), never that the rules changed.
 A damaged or edited file is refused with the catalogue's message, never a traceback, and the page
-says what the file's integrity check can and cannot show (see :mod:`screening.export`).  The file is
+says what the file's integrity check can and cannot show (see :mod:`screening.exports.export`).  The file is
 read in memory and not stored by this page.
 """
 
@@ -21,9 +21,9 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run u
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screening import Problem, RuleSet, ScreeningError
-from screening import summary as summ
 from screening.engine import Assessment
-from screening.opening import EXPORT_SUFFIX, MAX_BYTES, OpenedScreening, check_upload, size_words
+from screening.exports import summary as summ
+from screening.exports.opening import EXPORT_SUFFIX, MAX_BYTES, OpenedScreening, check_upload, size_words
 from ui.access import require
 from ui.downloads import download_button
 from ui.state import export_key_problems, get_ruleset, ordered_factors

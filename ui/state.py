@@ -17,11 +17,11 @@ from typing import Literal
 import streamlit as st
 
 from screening import Problem, RuleSet, RuleSetError, ScreeningError, default_rules_dir, load
-from screening.export import export_keys
-from screening.loading import FAIRNESS_FILE, RULESET_FILE
+from screening.exports.export import export_keys
 from screening.record import Departure, new_reference, now_utc
-from screening.register import record_loaded
-from screening.ruleset import Factor, Kind
+from screening.rules.loading import FAIRNESS_FILE, RULESET_FILE
+from screening.rules.register import record_loaded
+from screening.rules.ruleset import Factor, Kind
 
 #: Environment variable naming another rules folder (or ruleset.yaml); tests use it.
 RULES_ENV = "SCREENING_RULES"
@@ -90,7 +90,7 @@ def get_ruleset() -> Loaded:
     longer recognise them.
     """
     path = rules_path()
-    code = str(id(sys.modules["screening.ruleset"].AtLeast))
+    code = str(id(sys.modules["screening.rules.ruleset"].AtLeast))
     return _load(str(path), fingerprint(path) + code)
 
 

@@ -17,8 +17,8 @@ import streamlit as st
 
 from screening import RuleSet
 from screening.errors import Problem, capped
-from screening.ruleset import ANSWERS
-from screening.summary import WORD_JOINER, md
+from screening.exports.summary import WORD_JOINER, md
+from screening.rules.ruleset import ANSWERS
 from screening.text import neutral
 
 __all__ = ["ANSWER_OPTIONS", "ErrorItem", "anchor", "answer_label", "answer_labels", "back_button",

@@ -17,8 +17,8 @@ import pytest
 
 from screening import RuleSet, RuleSetError, load
 from screening.errors import Problem
-from screening.scenario_results import run
-from screening.scenarios import SUFFIXES, Scenario, load_file
+from screening.rules.scenario_results import run
+from screening.rules.scenarios import SUFFIXES, Scenario, load_file
 
 HERE = Path(__file__).resolve().parent
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import SHOWN_PROBLEMS, Problem, RuleSetError, Severity, problem, suggest
 from .compiler import Compiler
-from .errors import SHOWN_PROBLEMS, Problem, RuleSetError, Severity, problem, suggest
 from .ruleset import (
     Document,
     FairnessList,
@@ -32,7 +32,7 @@ FAIRNESS_FILE = "fairness.yaml"
 
 def default_rules_dir() -> Path:
     """The shipped rules folder (``rules/`` beside the package)."""
-    return Path(__file__).resolve().parent.parent / "rules"
+    return Path(__file__).resolve().parents[2] / "rules"
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -157,7 +157,7 @@ def load(path: str | Path | None = None, *, check: bool = True) -> RuleSet:
     """Load and compile a rule set; raise :class:`RuleSetError` listing every problem found.
 
     ``path`` is a folder (holding ruleset.yaml and fairness.yaml) or a single ruleset file.
-    With ``check`` (the default) the safeguard proofs in :mod:`screening.checks` also run, so a
+    With ``check`` (the default) the safeguard proofs in :mod:`screening.proofs.checks` also run, so a
     rule set that could route unfairly is never returned.
     """
     try:
@@ -211,8 +211,8 @@ def _load(path: str | Path | None, *, check: bool) -> RuleSet:
                       sha256=digest.hexdigest(), paths=(str(main_path), *fair_paths),
                       lines=compiler.lines)
     if check:
+        from ..proofs.checks import check_ruleset  # deferred: the proofs import z3, which is slow to load
         from .approvals import approval_problems
-        from .checks import check_ruleset  # deferred: the proofs import z3, which is slow to load
 
         findings = check_ruleset(ruleset) + approval_problems(ruleset)  # approvals: who agreed it
         errors = [f for f in findings if f.severity is Severity.ERROR]

@@ -8,7 +8,7 @@ title, introduction and each question's id, question, definition, example and he
 title, summary and what_to_do; every additional step; every rule's ``because``; the account step and
 the urgent-check wording.
 
-A term matches as whole words, any case, whatever the punctuation (:mod:`screening.language`), with
+A term matches as whole words, any case, whatever the punctuation (:mod:`screening.proofs.language`), with
 an optional ending on its last word ("mosque" catches "mosques"), never inside another word.  What
 decides is the *role* the words play in their sentence:
 
@@ -38,9 +38,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import Problem, problem
+from ..errors import Problem, problem
+from ..rules.ruleset import FairnessList, FairnessTerm, RuleSet
 from .language import PhraseIndex, Token, clauses, tokens
-from .ruleset import FairnessList, FairnessTerm, RuleSet
 
 # --- the language of hostility (product data: not a council setting, so it cannot be edited away) --
 

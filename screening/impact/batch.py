@@ -28,9 +28,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .engine import _FALSE, _TRUE, _UNKNOWN, compile_ruleset
-from .errors import AnswersError, Problem, problem, suggest
-from .ruleset import ANSWERS, All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes, indicators_in
+from ..engine import _FALSE, _TRUE, _UNKNOWN, compile_ruleset
+from ..errors import AnswersError, Problem, problem, suggest
+from ..rules.ruleset import ANSWERS, All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes, indicators_in
 
 Bools = npt.NDArray[np.bool_]
 #: Answer codes inside the batch engine.

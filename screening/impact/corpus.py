@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..engine import _flips, evaluate
+from ..rules.ruleset import Kind, RuleSet
 from .batch import answers_matrix, fired_matrix
-from .engine import _flips, evaluate
-from .ruleset import Kind, RuleSet
 
 #: (P(yes), P(unknown)) per kind of factor, and the multiplier of P(yes) for a concerned screening.
 BASE_RATES: Mapping[Kind, tuple[float, float, float]] = {
@@ -116,9 +116,9 @@ def from_store(store: Any, actor: str, *, purpose: str = "impact of a rule chang
     Only the ``answers`` of the handed-over export are read; free text never leaves this function.
     Each screening read is recorded in the audit trail as a view by ``actor``.
     """
-    from .store import audit as trail
-    from .store.store import now
-    from .store.tables import screenings
+    from ..store import audit as trail
+    from ..store.store import now
+    from ..store.tables import screenings
 
     c = screenings.c
     rows: dict[str, dict[str, str]] = {}

@@ -9,7 +9,7 @@ data (``screening/data/*.json``); this module only does the arithmetic, so a lin
 scikit-learn (seconds to load) nor depends on it at run time.  A test checks the stored weights are
 what training gives today and that this arithmetic agrees with scikit-learn's to 1e-9.
 
-Features are words and word pairs after :func:`screening.language.marked`: a ``START_`` feature for
+Features are words and word pairs after :func:`screening.proofs.language.marked`: a ``START_`` feature for
 the first word of each sentence or clause (an instruction starts with its verb) and ``NOT_`` on every
 word after a negation in its clause, so "do not report this to the police" reads differently from
 "report this to the police"; and, where cross-validation on the training part preferred them, the
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .language import marked, tokens
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"  # the models sit with the other data files
 #: Sentence -> does it refer or report the person to the police, the hotline, Prevent or Channel.
 ROUTE = "route_model"
 #: Question or definition -> does it describe a circumstance (not something the person said or did).

@@ -3,7 +3,7 @@
 An export holds what the worker entered (the record and every answer), the engine's trace as it was
 made, and which rule set made it (id, version, content hash), so a supervisor can see both what the
 worker was told and what today's rules would say about the same answers.  Reading one back, with a
-replay under today's rules, is :mod:`screening.opening`.
+replay under today's rules, is :mod:`screening.exports.opening`.
 
 Integrity, two kinds (``integrity.algorithm``), both over the canonical JSON (sorted keys, no
 spaces, UTF-8) of every field except ``integrity`` itself:
@@ -31,8 +31,8 @@ Keys come from one of two settings (both set is refused, EX015):
   Removing a key retires it: its files are then refused with EX009.
 
 Which rules made a file is checked against this installation's register of published rule sets
-(:mod:`screening.register`), so a file made with older rules is verified under those rules; see
-:func:`screening.opening.read_export`.
+(:mod:`screening.rules.register`), so a file made with older rules is verified under those rules; see
+:func:`screening.exports.opening.read_export`.
 
 Every object in the file has a fixed set of names (:data:`FIELDS`); anything else is refused
 (EX016), so nothing can ride along inside a sealed file unseen.
@@ -53,11 +53,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engine import Assessment
-from .errors import ScreeningError, problem
+from ..engine import Assessment
+from ..errors import ScreeningError, problem
+from ..record import ScreeningRecord, now_utc
+from ..rules.ruleset import RuleSet
 from .narrative import ALTERNATIVES_NOTE
-from .record import ScreeningRecord, now_utc
-from .ruleset import RuleSet
 
 FORMAT = "prevent-screening-export"
 FORMAT_VERSION = 1
@@ -228,6 +228,6 @@ def _alternatives(ruleset: RuleSet, assessment: Assessment) -> list[dict[str, An
     """The 'why not' explanations, when the assessment was made with these rules."""
     if assessment.ruleset_sha256 != ruleset.sha256:
         return []
-    from .alternatives import explain_alternatives  # deferred: it loads the solver
+    from ..proofs.alternatives import explain_alternatives  # deferred: it loads the solver
 
     return [a.to_dict() for a in explain_alternatives(ruleset, assessment.answer_map)]

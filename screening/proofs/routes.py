@@ -1,6 +1,6 @@
 """Where each route sends the worker: contacts and their categories, and the wording of the routes.
 
-The proofs (:mod:`screening.checks`) show which answers reach which outcome; these checks make sure
+The proofs (:mod:`screening.proofs.checks`) show which answers reach which outcome; these checks make sure
 an outcome's *words and contacts* mean what its category says, so a label cannot undo a proof:
 
 * CK021: the emergency contact is 999, the emergency outcome tells the worker to call 999 (a
@@ -14,7 +14,7 @@ an outcome's *words and contacts* mean what its category says, so a label cannot
   use only safeguarding or support contacts, and never give a police or Prevent contact's number.
 * CK022: their wording never refers or reports the person to the police, the hotline, Prevent or
   Channel, sentence by sentence, as judged by the measured route classifier
-  (:mod:`screening.classifier`), not a phrase list.
+  (:mod:`screening.proofs.classifier`), not a phrase list.
 * CK023 (warning): a concern question not in the contract needs a policy review and a scenario.
 * CK024: the account step requires what was noticed and checks age against a profile question.
 """
@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 
+from ..errors import Problem, problem
+from ..rules.contract import FACTORS
+from ..rules.ruleset import CONCERN_KINDS, SERIOUS, Category, ContactCategory, Kind, RuleSet
 from .classifier import ROUTE, model
-from .contract import FACTORS
-from .errors import Problem, problem
 from .language import NEGATIONS, breaks_before, fold, sentences, tokens
-from .ruleset import CONCERN_KINDS, SERIOUS, Category, ContactCategory, Kind, RuleSet
 
 #: The emergency number: the emergency route must use it.
 EMERGENCY_PHONE = "999"

@@ -17,11 +17,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .engine import Assessment, if_yes_alone
-from .fairness import find_terms
-from .record import ScreeningRecord, is_lowering
-from .ruleset import CONCERN_KINDS, Kind, RuleSet
-from .words import count, join_words, verb
+from ..engine import Assessment, if_yes_alone
+from ..proofs.fairness import find_terms
+from ..record import ScreeningRecord, is_lowering
+from ..rules.ruleset import CONCERN_KINDS, Kind, RuleSet
+from ..words import count, join_words, verb
 
 #: How each kind of sign is named when the answers are read together.
 KIND_LABEL: dict[Kind, str] = {
@@ -496,7 +496,7 @@ def _alternatives(ruleset: RuleSet, assessment: Assessment) -> tuple[str, ...]:
     """
     if assessment.ruleset_sha256 != ruleset.sha256:
         return ()
-    from .alternatives import explain_alternatives  # deferred: it loads the solver
+    from ..proofs.alternatives import explain_alternatives  # deferred: it loads the solver
 
     because = {r.id: r.because for r in ruleset.rules}
     out = []

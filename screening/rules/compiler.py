@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from .errors import Problem, problem, suggest
+from ..errors import Problem, problem, suggest
 from .ruleset import (
     All,
     AnyOf,

@@ -7,8 +7,8 @@ not a heuristic).  Among equally small changes it prefers turning questions stil
 contradicting what the worker answered, because unknowns are what the *Check* step finds out.
 
 This explains the rules; it never recommends changing an answer.  The rule encoding is the one the
-safeguard proofs use (:class:`screening.checks.Encoding`), so both read the rules the same way.
-Each explanation solves in a z3 context of its own (:mod:`screening.solver`): Streamlit serves
+safeguard proofs use (:class:`screening.proofs.checks.Encoding`), so both read the rules the same way.
+Each explanation solves in a z3 context of its own (:mod:`screening.proofs.solver`): Streamlit serves
 every session from a thread of one process, and z3 objects must never be shared between threads.
 """
 
@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from ..engine import decide, normalise_answers
+from ..rules.ruleset import RuleSet
+from ..words import join_words
 from .checks import Encoding, Undecided, fewest
-from .engine import decide, normalise_answers
-from .ruleset import RuleSet
 from .solver import Solving, solving
-from .words import join_words
 
 Direction = Literal["more_serious", "less_serious"]
 
@@ -84,7 +84,7 @@ def explain_alternatives(ruleset: RuleSet, answers: Mapping[str, Any]) -> list[A
 @lru_cache(maxsize=256)
 def _explain(ruleset: RuleSet, answers: tuple[tuple[str, str], ...]) -> tuple[Alternative, ...]:
     given = dict(answers)
-    # A z3 context no other thread holds while this runs (screening/solver.py); only plain Python
+    # A z3 context no other thread holds while this runs (screening/proofs/solver.py); only plain Python
     # leaves this function.
     with solving() as s:
         return _explain_in(ruleset, given, s)

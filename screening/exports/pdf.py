@@ -19,11 +19,11 @@ from collections.abc import Iterable
 from fpdf import FPDF, FontFace
 from fpdf.enums import Align, TableBordersLayout, WrapMode, XPos, YPos
 
-from .engine import Assessment
+from ..engine import Assessment
+from ..record import ScreeningRecord
+from ..rules.ruleset import RuleSet
+from ..text import neutral
 from .narrative import SECTIONS, Narrative, narrative
-from .record import ScreeningRecord
-from .ruleset import RuleSet
-from .text import neutral
 
 _REPLACE = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',

@@ -1,7 +1,7 @@
 """The checks an opened export must pass beyond its seal: nothing added, every copy agrees, and the
 stored result is what its own rules give.
 
-Every fixed-format object may hold only its own names (:data:`screening.export.FIELDS`, EX016).
+Every fixed-format object may hold only its own names (:data:`screening.exports.export.FIELDS`, EX016).
 
 Whatever the seal, the contents are cross-checked (EX010): the top-level ``answers``, the record's
 answers and the stored result's answers must agree (an answer missing from the record is
@@ -10,7 +10,7 @@ as the stored result, and the stored trace must fit its own answers.  When the r
 file are at hand (today's, or held in the register of published rule sets), the answers are
 evaluated again and the stored outcome, fired rules, steps and trace must be exactly what those
 rules give (EX011): the engine is deterministic, so a difference means the file was edited.  Used
-by :func:`screening.opening.read_export`.
+by :func:`screening.exports.opening.read_export`.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from .engine import Assessment, evaluate
-from .errors import AnswersError, ScreeningError, problem
+from ..engine import Assessment, evaluate
+from ..errors import AnswersError, ScreeningError, problem
+from ..record import ScreeningRecord
+from ..rules.ruleset import RuleSet
 from .export import FIELDS
-from .record import ScreeningRecord
-from .ruleset import RuleSet
 
 #: ``Assessment.extra`` key: the file was made before urgent checks were stored (it has none to check).
 URGENT_NOT_RECORDED = "urgent_checks_not_recorded"

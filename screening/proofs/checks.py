@@ -18,7 +18,7 @@ firing, so turning it yes can never lower the outcome, and one that no rule read
 The counterexample is replayed through :func:`screening.engine.predicate` to name the rule involved,
 so the message speaks of the rule the policy team would edit.  z3 is imported here only (the loader
 imports this module lazily): it takes a fraction of a second to load.  Each run of the proofs works
-in a z3 context of its own (:mod:`screening.solver`), so sessions checking rule sets at the same
+in a z3 context of its own (:mod:`screening.proofs.solver`), so sessions checking rule sets at the same
 time never share solver state.
 """
 
@@ -28,12 +28,10 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from .contract import contract_problems
-from .engine import decide, predicate
-from .errors import Problem, problem
-from .fairness import fairness_problems
-from .routes import route_problems
-from .ruleset import (
+from ..engine import decide, predicate
+from ..errors import Problem, problem
+from ..rules.contract import contract_problems
+from ..rules.ruleset import (
     CONCERN_KINDS,
     SERIOUS,
     All,
@@ -45,9 +43,11 @@ from .ruleset import (
     RuleSet,
     Yes,
 )
+from ..words import join_words
+from .fairness import fairness_problems
+from .routes import route_problems
 from .solver import Solving, solving
 from .structure import structure_problems
-from .words import join_words
 
 
 def _kind_words(kinds: Iterable[Kind]) -> str:
@@ -194,7 +194,7 @@ class _Replay:
 
 class _Prover:
     def __init__(self, ruleset: RuleSet, s: Solving):
-        self.s = s  # this run's own z3 context: see screening/solver.py
+        self.s = s  # this run's own z3 context: see screening/proofs/solver.py
         self.z3 = self.s.z3
         self.rs = ruleset
         self.path = ruleset.main_path

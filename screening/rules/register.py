@@ -35,15 +35,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import RuleSetError, ScreeningError, problem
+from ..errors import RuleSetError, ScreeningError, problem
+from ..record import now_utc
 from .loading import FAIRNESS_FILE, RULESET_FILE, load
-from .record import now_utc
 from .ruleset import RuleSet
 
 #: Environment variable naming another register folder (tests and deployments use it).
 REGISTER_ENV = "SCREENING_REGISTER"
 
-log = logging.getLogger("screening.register")
+log = logging.getLogger("screening.rules.register")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _FILES, _RULESETS = "files", "rulesets"
 
@@ -70,7 +70,7 @@ class Entry:
 
 def default_register_dir() -> Path:
     """``data/register/`` at the repository root (``/data/`` is git-ignored)."""
-    return Path(__file__).resolve().parent.parent / "data" / "register"
+    return Path(__file__).resolve().parents[2] / "data" / "register"
 
 
 def register_dir(path: str | Path | None = None) -> Path:
@@ -82,7 +82,7 @@ def register_dir(path: str | Path | None = None) -> Path:
 
 
 def content_sha256(ruleset_bytes: bytes, fairness_bytes: bytes | None) -> str:
-    """The rule set's content hash exactly as :func:`screening.loading.load` computes it."""
+    """The rule set's content hash exactly as :func:`screening.rules.loading.load` computes it."""
     h = hashlib.sha256(b"ruleset.yaml\0" + ruleset_bytes)
     if fairness_bytes is not None:
         h.update(b"fairness.yaml\0" + fairness_bytes)

@@ -1,6 +1,6 @@
 """Running the rule-file scenarios: what each gives, what it missed, and the ``test`` command.
 
-A scenario (:mod:`screening.scenarios`) pins one realistic case to the outcome the policy team
+A scenario (:mod:`screening.rules.scenarios`) pins one realistic case to the outcome the policy team
 agreed; :func:`run` evaluates it and lists every expectation the rules no longer meet, in words that
 name the scenario's file:line, what was expected, what the rules now say, and which rules said it.
 :func:`main` is ``python -m screening test``; the pytest plugin in ``rules/tests/conftest.py`` uses
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .engine import Assessment, evaluate
-from .errors import CATALOGUE, Problem, RuleSetError, Severity, problem
+from ..engine import Assessment, evaluate
+from ..errors import CATALOGUE, Problem, RuleSetError, Severity, problem
+from ..words import count
 from .loading import load
 from .ruleset import RuleSet
 from .scenarios import Scenario, load_dir, scenario_dir
-from .words import count
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ as a ``support`` outcome, the danger questions as context), would pass the proof
 their point, so every required id must be present with the kind or category the contract gives it.
 Councils may add ids; they may not remove or relabel these.  The checks on where routes send the
 worker (contacts and their categories, route wording, the account step) are in
-:mod:`screening.routes`.
+:mod:`screening.proofs.routes`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import Problem, problem
+from ..errors import Problem, problem
 from .ruleset import Category, Kind, RuleSet
 
 #: The stronger and weaker signs of engagement (both in factor ``engagement``).

@@ -1,7 +1,7 @@
 """CK025: the rule file's wording is plain text, never a link, an image, HTML or a direction control.
 
 Every piece of wording a worker reads comes from the rule file, and the app shows it escaped
-(:func:`screening.summary.md`), so markup would appear as stray brackets at best.  The lint says so
+(:func:`screening.exports.summary.md`), so markup would appear as stray brackets at best.  The lint says so
 at file:line before anyone sees it: an image in a factor's introduction would otherwise make every
 worker's browser fetch it (a tracking pixel), and a link could send them to a phishing page.
 
@@ -25,10 +25,10 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
-from .errors import Problem, problem
-from .ruleset import RuleSet
-from .text import bidi_controls
-from .yamlio import LINES, read_yaml
+from ..errors import Problem, problem
+from ..rules.ruleset import RuleSet
+from ..rules.yamlio import LINES, read_yaml
+from ..text import bidi_controls
 
 #: (pattern, what it is), most specific first; the first that matches a text is reported.
 MARKUP: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -1,8 +1,8 @@
 """The summary handed on: the narrative, and its Markdown, PDF and JSON exports.
 
 This module is the one the app imports (``from screening import summary``); the PDF and JSON
-renderers live in :mod:`screening.pdf` and :mod:`screening.export` (reading an export back in
-:mod:`screening.opening`) to keep each module one noun.
+renderers live in :mod:`screening.exports.pdf` and :mod:`screening.exports.export` (reading an export back in
+:mod:`screening.exports.opening`) to keep each module one noun.
 Every piece of text, the worker's free text above all, is escaped here before it becomes Markdown:
 a note that says ``[x](http://evil)`` or ``<script>`` is shown as those characters, never as a link,
 an image or HTML, and no direction control can make it read in another order.
@@ -15,14 +15,14 @@ import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .engine import Assessment
+from ..engine import Assessment
+from ..record import ScreeningRecord
+from ..rules.ruleset import RuleSet
+from ..text import neutral
 from .export import FORMAT, FORMAT_VERSION, to_json
 from .narrative import SECTIONS, Narrative, fairness_terms, narrative, statement
 from .opening import OpenedScreening, Replay, read_export
 from .pdf import narrative_pdf, to_pdf
-from .record import ScreeningRecord
-from .ruleset import RuleSet
-from .text import neutral
 
 __all__ = [
     "FORMAT", "FORMAT_VERSION", "Narrative", "OpenedScreening", "Replay", "fairness_terms", "file_name",

@@ -28,7 +28,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .errors import Problem, problem
+from ..errors import Problem, problem
 from .ruleset import CONCERN_KINDS, FairnessAllow, FairnessList, Id, Indicator, Kind, RuleSet, Text
 from .yamlio import read_yaml
 

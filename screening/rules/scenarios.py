@@ -18,8 +18,8 @@ A scenario file (``<rules>/tests/*.yaml``) is a list of scenarios, or a mapping 
         not_fired: [rule_id, ...]                          # optional, these must not
         could_become: outcome_id | none | {outcome: id, if_yes: [indicator_id, ...]}
 
-The loader here and the runner in :mod:`screening.scenario_results` serve ``python -m screening
-test`` (:func:`screening.scenario_results.main`) and the pytest plugin in ``rules/tests/conftest.py``,
+The loader here and the runner in :mod:`screening.rules.scenario_results` serve ``python -m screening
+test`` (:func:`screening.rules.scenario_results.main`) and the pytest plugin in ``rules/tests/conftest.py``,
 so both report identical catalogue messages.
 """
 
@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .engine import normalise_answers
-from .errors import AnswersError, Problem, problem, suggest
-from .fairness import find_terms
+from ..engine import normalise_answers
+from ..errors import AnswersError, Problem, problem, suggest
+from ..proofs.fairness import find_terms
 from .ruleset import RuleSet
 from .yamlio import LINES, line_of, own_line, read_yaml
 

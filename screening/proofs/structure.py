@@ -1,7 +1,7 @@
 """Structural checks over a rule set that need no solver: declarations, outcome order, steps, wording,
 circumstances asked as concerns and concern questions no rule reads.
 
-They run with the proofs in :mod:`screening.checks` on every load, each finding from the catalogue
+They run with the proofs in :mod:`screening.proofs.checks` on every load, each finding from the catalogue
 with file:line.
 """
 
@@ -11,12 +11,12 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
+from ..errors import Problem, problem
+from ..rules.ruleset import CONCERN_KINDS, SERIOUS, Category, Kind, RuleSet, indicators_in
+from ..words import join_words
 from .classifier import CIRCUMSTANCE, model
-from .errors import Problem, problem
 from .language import words
-from .ruleset import CONCERN_KINDS, SERIOUS, Category, Kind, RuleSet, indicators_in
 from .wording import wording_problems
-from .words import join_words
 
 #: Category seriousness: outcomes must be listed in this order (most serious first).
 CATEGORY_ORDER = (Category.EMERGENCY, Category.PREVENT, Category.SUPPORT, Category.NONE)
@@ -144,7 +144,7 @@ def _circumstances(rs: RuleSet) -> list[Problem]:
     questions and definitions): when nearly all its content words are one of theirs, it is that
     circumstance relabelled ("Have they recently lost their job?" moved under engagement).  Then
     the circumstance classifier, trained on a curated, labelled list of circumstance descriptions
-    (:mod:`screening.classifier`; precision and recall on held-out questions in the README), reads
+    (:mod:`screening.proofs.classifier`; precision and recall on held-out questions in the README), reads
     it.  A concern that mentions a circumstance ("said violence is justified because they lost their
     job") is neither: most of its words are about what the person said or did.
     """

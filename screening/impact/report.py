@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..engine import evaluate
+from ..errors import ScreeningError, problem
+from ..rules.ruleset import RuleSet
 from .batch import evaluate_frame
-from .engine import evaluate
-from .errors import ScreeningError, problem
-from .ruleset import RuleSet
 
 Progress = Callable[[float, str], None]
 CHUNK = 250_000
@@ -234,9 +234,9 @@ def run_impact(old_path: Path, new_path: Path, corpus_path: Path | None, report:
                out: Any, err: Any, *, rows: int = 100_000, seed: int = 2026,
                delay: float = 1.0) -> int:
     """The ``impact`` command: 0 done, 2 bad input (catalogue messages on ``err``)."""
+    from ..errors import capped_lines
+    from ..rules.loading import load
     from .corpus import generate
-    from .errors import capped_lines
-    from .loading import load
 
     bar = _Bar(err, delay)
     try:

@@ -1,12 +1,12 @@
 """Opening an uploaded export: reading it safely, verifying its seal, and replaying it today.
 
-:func:`read_export` parses the file (see :mod:`screening.export` for the format and the seal),
-checks the seal and the contents (:mod:`screening.export_checks`), verifies the stored result under
+:func:`read_export` parses the file (see :mod:`screening.exports.export` for the format and the seal),
+checks the seal and the contents (:mod:`screening.exports.export_checks`), verifies the stored result under
 the rules that made it, and evaluates the stored answers again under today's rules, so a supervisor
 sees both what the worker was told and what the rules say now (:class:`Replay`).
 
 The rules that made the file are today's, or are fetched from this installation's register of
-published rule sets (:mod:`screening.register`) by the hash the file names; either way the stored
+published rule sets (:mod:`screening.rules.register`) by the hash the file names; either way the stored
 result must be exactly what they give (EX011), so a lowered outcome with another rule set's hash is
 refused as altered.  When the register has no record of that hash the stored result cannot be
 checked: the file opens with an EX012 note ("cannot verify"), and the page must never present the
@@ -28,8 +28,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .engine import Assessment, CouldBecome, Evidence, FiredRule, UrgentCheck, UrgentContact, evaluate
-from .errors import AnswersError, Problem, ScreeningError, problem
+from ..engine import Assessment, CouldBecome, Evidence, FiredRule, UrgentCheck, UrgentContact, evaluate
+from ..errors import AnswersError, Problem, ScreeningError, problem
+from ..record import READING_FILE, ScreeningRecord
+from ..rules.register import load_registered
+from ..rules.ruleset import ANSWERS, RuleSet
 from .export import FORMAT, FORMAT_VERSION, KEYED, PLAIN, ExportKey, export_keys, integrity, keyed_integrity
 from .export_checks import (
     URGENT_NOT_RECORDED,
@@ -40,9 +43,6 @@ from .export_checks import (
     same_rules_check,
     short,
 )
-from .record import READING_FILE, ScreeningRecord
-from .register import load_registered
-from .ruleset import ANSWERS, RuleSet
 
 MAX_BYTES = 2_000_000  # a real export is a few kilobytes; refuse anything absurd before parsing
 EXPORT_SUFFIX = ".json"  # what the result page saves; its PDF and Markdown summaries cannot be opened

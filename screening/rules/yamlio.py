@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, problem
+from ..errors import Problem, problem
 
 LINES = "__lines__"
 
