@@ -43,6 +43,7 @@ PAGES: tuple[tuple[str, str, str, str, Action], ...] = (
     ("queue.py", "Review queue", "queue", ":material/inbox:", "view_queue"),
     ("review.py", "Open a screening file", "review", ":material/folder_open:", "review"),
     ("dashboard.py", "Dashboard", "dashboard", ":material/monitoring:", "view_dashboard"),
+    ("workbench.py", "Policy workbench", "workbench", ":material/rule:", "use_workbench"),
 )
 
 

@@ -405,6 +405,17 @@ CATALOGUE: dict[str, Entry] = {
         Entry("ST010", "Audit trail broken", "the audit trail is broken at record {seq}: {reason}",
               "do not purge anything; restore the database from its last good backup and report it "
               "to your information governance lead"),
+        Entry("ST011", "Unknown rule change", "no rule change has the reference '{reference}'",
+              "pick it from the list of rule changes awaiting approval"),
+        Entry("ST012", "Rule change already decided", "rule change {reference} was already {state}",
+              "check the draft again in the workbench and put it forward as a new change"),
+        Entry("ST013", "Reason needed", "a reason is needed to {decision} a rule change",
+              "say in a sentence or two why (10 characters or more): for an approval, the equality "
+              "note that goes into approvals.yaml; for a rejection, what must change"),
+        Entry("ST014", "Draft cannot be approved", "rule change {reference} {why}",
+              "the editor fixes the draft in the workbench and puts it forward again"),
+        Entry("ST015", "Nothing to put forward", "this draft {why}",
+              "{fix}"),
         # --- sign-in and roles -------------------------------------------------------------------
         Entry("AU001", "Unknown role", "'{role}' (for {who}) is not a role{suggestion}",
               "use one of: {allowed}"),

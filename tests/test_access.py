@@ -371,7 +371,9 @@ def test_signed_out_sees_only_the_sign_in_page_and_the_numbers(council: Path) ->
 @pytest.mark.parametrize(("email", "title", "pages"), [
     ("fran.frontline@council.example", "Is anyone in immediate danger?", ["screen.py"]),
     ("sue@council.example", "Review queue", ["dashboard.py", "queue.py", "review.py"]),
-    ("lead@council.example", "Review queue", ["dashboard.py", "queue.py", "review.py"]),
+    ("lead@council.example", "Review queue", ["dashboard.py", "queue.py", "review.py", "workbench.py"]),
+    ("ed@council.example", "Policy workbench", ["workbench.py"]),
+    ("ann@council.example", "Policy workbench", ["workbench.py"]),
 ])
 def test_each_role_gets_its_pages_and_no_others(council: Path, email: str, title: str,
                                                 pages: list[str]) -> None:
@@ -387,10 +389,13 @@ def test_roles_from_a_group_claim(council: Path) -> None:
     assert pages_of(at) == ["dashboard.py", "queue.py", "review.py", "screen.py"]
 
 
-def test_a_policy_editor_has_no_page_yet(council: Path) -> None:
+def test_policy_roles_reach_only_the_workbench(council: Path) -> None:
     at = signed_in("ed@council.example")
-    assert at.title[0].value == "Nothing here for your role yet"
-    assert "AU007" in at.error[0].value and "policy editor" in at.error[0].value
+    assert [t.value for t in at.title] == ["Policy workbench"]
+    for page in ("queue.py", "review.py", "dashboard.py"):
+        switch_refused(at, page, "Policy workbench")
+    front = signed_in("fran.frontline@council.example")
+    switch_refused(front, "workbench.py", "Is anyone in immediate danger?")
 
 
 def test_no_role_sees_ask_your_administrator_and_the_numbers_only(council: Path) -> None:
@@ -493,7 +498,7 @@ def test_local_mode_says_so_on_every_page(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("SCREENING_AUTH", raising=False)
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert "Local mode: no sign-in" in at.info[0].value
-    assert pages_of(at) == ["dashboard.py", "queue.py", "review.py", "screen.py"]
+    assert pages_of(at) == ["dashboard.py", "queue.py", "review.py", "screen.py", "workbench.py"]
 
 
 @pytest.mark.parametrize(("server", "browser", "named"), [

@@ -304,8 +304,8 @@ def mode_banner(access: Access) -> None:
 
 
 def nothing_for(access: Access) -> None:
-    """Signed in with roles that have no page in this copy yet (a policy editor before the workbench)."""
+    """Signed in with roles that have no page in this copy (a role added before its page is)."""
     st.title("Nothing here for your role yet")
     show((problem("AU007", roles=access.role_words, what="use any page of this copy yet",
-                  needed="frontline or supervisor"),))
+                  needed="frontline, supervisor, policy editor or policy approver"),))
     mode_banner(access)

@@ -269,3 +269,16 @@ def load_registered(sha256: str, register: str | Path | None = None) -> RuleSet 
         raise _damaged(sha256, "its files do not make up the rule set it names")
     with _cache_lock:
         return _cache.setdefault(key, ruleset)
+
+
+def ruleset_text(sha256: str, register: str | Path | None = None) -> str | None:
+    """The ``ruleset.yaml`` of a published rule set as it was written (verified), or None if not held.
+
+    The workbench starts a draft from it; EX013 when the register's copy is damaged.
+    """
+    root = register_dir(register)
+    entry = find(sha256, root)
+    if entry is None:
+        return None
+    main, _fair = _files_of(root, entry)
+    return main.decode("utf-8", errors="replace")

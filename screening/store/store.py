@@ -25,12 +25,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..errors import ScreeningError, problem
 from . import audit as trail
 from .cipher import Cipher, CipherError
-from .tables import reviews, screenings
+from .tables import reviews, rule_changes, screenings
 
 URL_ENV = "SCREENING_DATABASE_URL"
 RETENTION_ENV = "SCREENING_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 90  # after closing
 DRAFT_DAYS = 30  # a draft nobody touched for this long is purged too
+#: A decided rule change (the draft, who edited and who decided) is a policy record: kept six years,
+#: as councils keep records of policy decisions, then purged like everything else.
+RULE_CHANGE_DAYS = 6 * 365
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 DATA = ROOT / "data"
@@ -359,7 +362,8 @@ class Store:
     # --- retention and audit ---------------------------------------------------------------
     def purge(self, *, actor: str, at: datetime | None = None) -> list[str]:
         """Delete what has expired (closed over the retention period; drafts untouched for
-        DRAFT_DAYS); each deletion audited.  Returns the references deleted."""
+        DRAFT_DAYS; rule changes decided over RULE_CHANGE_DAYS ago); each deletion audited.
+        Returns the references deleted."""
         at = at or now()
         closed_before = at - timedelta(days=self.retention_days)
         drafts_before = at - timedelta(days=DRAFT_DAYS)
@@ -373,7 +377,14 @@ class Store:
                 conn.execute(screenings.delete().where(c.id == r.id))
                 trail.append(conn, now(), actor, "purge", r.reference,
                              {"status": r.status, "retention_days": self.retention_days})
-        return [r.reference for r in rows]
+            rc = rule_changes.c
+            changes = conn.execute(select(rc.id, rc.reference, rc.status).where(
+                rc.decided_at < at - timedelta(days=RULE_CHANGE_DAYS))).all()
+            for r in changes:
+                conn.execute(rule_changes.delete().where(rc.id == r.id))
+                trail.append(conn, now(), actor, "purge", r.reference,
+                             {"status": f"rule change {r.status}", "retention_days": RULE_CHANGE_DAYS})
+        return [r.reference for r in rows] + [r.reference for r in changes]
 
     def verify_audit(self) -> tuple[int, trail.Broken | None]:
         with self._tx() as conn:

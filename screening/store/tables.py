@@ -86,3 +86,24 @@ audit_head = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+#: Rule changes put to a policy approver from the workbench.  The draft's text is policy, not personal
+#: data, so it is kept plain; the editor and approver are staff, recorded as the audit trail is.
+rule_changes = Table(
+    "rule_changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),  # awaiting / approved / rejected / withdrawn
+    Column("title", String(200), nullable=False),
+    Column("editor", String(320), nullable=False),
+    Column("draft_sha256", String(64), nullable=False),  # of the text as submitted
+    Column("text", Text, nullable=False),
+    Column("live_sha256", String(64), nullable=False),  # the rules it was checked against
+    Column("live_version", String(40), nullable=False),
+    Column("verdict", String(32), nullable=False),  # the workbench's verdict when submitted
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(320)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("reason", Text),
+    Index("ix_rule_changes_status", "status", "submitted_at"),
+)
