@@ -28,6 +28,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from .errors import Problem, RuleSetError, ScreeningError, Severity, problem
+from .exports.summary import md_text
 from .impact.report import Impact, compare
 from .impact.report import markdown as impact_markdown
 from .rules.approvals import APPROVALS_FILE, approval_problems
@@ -243,7 +244,18 @@ def wording_changes(live: RuleSet, draft: RuleSet) -> tuple[Change, ...]:
     return tuple(out)
 
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+#: A word (or a mark) with the spaces after it: a change of two words is one piece, not three.
+_TOKEN = re.compile(r"^\s+|\w+\s*|[^\w\s]\s*")
+
+
+def _merged(pieces: list[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for kind, text in pieces:
+        if out and out[-1][0] == kind:
+            out[-1] = (kind, out[-1][1] + text)
+        elif text:
+            out.append((kind, text))
+    return out
 
 
 def word_diff(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
@@ -256,11 +268,9 @@ def word_diff(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
             left.append(("same", "".join(a[i1:i2])))
             right.append(("same", "".join(b[j1:j2])))
             continue
-        if i2 > i1:
-            left.append(("removed", "".join(a[i1:i2])))
-        if j2 > j1:
-            right.append(("added", "".join(b[j1:j2])))
-    return left, right
+        left.append(("removed", "".join(a[i1:i2])))
+        right.append(("added", "".join(b[j1:j2])))
+    return _merged(left), _merged(right)
 
 
 _corpora: dict[tuple[str, int, int], pd.DataFrame] = {}
@@ -346,16 +356,11 @@ def check_draft(text: str, live: RuleSet, *, name: str = "draft ruleset.yaml",
                        changes=wording_changes(live, draft), impact=impact, notes=tuple(notes))
 
 
-def _md(text: str) -> str:
-    """Text from a rule file inside the Markdown report: inert (no links, images or HTML)."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|])", r"\\\1", " ".join(text.split()))
-
-
 def change_report(report: DraftReport, *, decision: str = "") -> str:
     """The change report in Markdown: what the editor attaches to the change and the approver reads."""
     live, draft = report.live, report.draft
     lines = ["# Rule change report", "",
-             f"- Draft: {_md(report.name)}, sha256 `{report.sha256}`",
+             f"- Draft: {md_text(report.name)}, sha256 `{report.sha256}`",
              f"- Live rules: `{live.id}` version `{live.version}`, sha256 `{live.sha256}`"]
     if draft is not None:
         lines.append(f"- Draft rules: `{draft.id}` version `{draft.version}`, sha256 `{draft.sha256}`")
@@ -370,8 +375,8 @@ def change_report(report: DraftReport, *, decision: str = "") -> str:
             for r in report.failed_scenarios:
                 p = r.problem()
                 if p is not None:
-                    lines.append(f"- `{r.scenario.where}`: {_md(p.message)}")
-            lines += [f"- `{f.where}`: {f.problem.code} {_md(f.problem.message)}" for f in items]
+                    lines.append(f"- `{r.scenario.where}`: {md_text(p.message)}")
+            lines += [f"- `{f.where}`: {f.problem.code} {md_text(f.problem.message)}" for f in items]
             lines.append("")
             continue
         lines += [f"## {title}", ""]
@@ -381,18 +386,18 @@ def change_report(report: DraftReport, *, decision: str = "") -> str:
             continue
         for f in items:
             level = "error" if f.problem.severity is Severity.ERROR else "warning"
-            lines.append(f"- `{f.where}` {f.problem.code} ({level}): {_md(f.problem.message)}; "
-                         f"{_md(f.problem.fix)}")
+            lines.append(f"- `{f.where}` {f.problem.code} ({level}): {md_text(f.problem.message)}; "
+                         f"{md_text(f.problem.fix)}")
         lines.append("")
     if report.changes:
         lines += ["## Wording changed", "", "| where | live | draft |", "|---|---|---|"]
-        lines += [f"| {_md(c.where)} | {_md(c.old or '(none)')} | {_md(c.new or '(none)')} |"
+        lines += [f"| {md_text(c.where)} | {md_text(c.old or '(none)')} | {md_text(c.new or '(none)')} |"
                   for c in report.changes]
         lines.append("")
     if report.impact is not None:
         body = impact_markdown(report.impact).split("\n", 1)[1]  # without its own title
         lines += ["## Impact on the corpus", body]
-    lines += [f"- {_md(n)}" for n in report.notes]
+    lines += [f"- {md_text(n)}" for n in report.notes]
     lines.append("The workbench never changes the live rules; publishing is the council's change process.")
     return "\n".join(lines) + "\n"
 
