@@ -243,7 +243,7 @@ def _wording(report: DraftReport) -> None:
         st.caption(f"... and {len(report.changes) - 60} more (all are in the change report).")
 
 
-def _preview(report: DraftReport) -> None:
+def _preview(report: DraftReport, key: str) -> None:
     """The draft's questions as a worker would meet them, and what the draft and the live rules say."""
     draft = report.draft
     if draft is None:
@@ -252,7 +252,7 @@ def _preview(report: DraftReport) -> None:
         steps = [f for f in draft.factors]
         names = [f.title for f in steps]
         at = st.selectbox("Step", range(len(steps)), format_func=lambda i: f"{i + 1}. {names[i]}",
-                          key=f"wb.preview.step.{report.sha256[:12]}")
+                          key=f"wb.preview.{key}.{report.sha256[:12]}.step")
         factor = steps[at]
         st.markdown(f"#### {md(factor.title)}")
         if factor.intro:
@@ -260,9 +260,9 @@ def _preview(report: DraftReport) -> None:
         labels = answer_labels(draft)
         for ind in factor.indicators:
             st.radio(label(ind.question), list(labels), format_func=labels.__getitem__, index=1,
-                     horizontal=True, key=f"wb.preview.{report.sha256[:12]}.{ind.id}",
+                     horizontal=True, key=f"wb.preview.{key}.{report.sha256[:12]}.{ind.id}",
                      help=label(ind.definition) if ind.definition else None)
-        answers = {i: st.session_state.get(f"wb.preview.{report.sha256[:12]}.{i}", "no")
+        answers = {i: st.session_state.get(f"wb.preview.{key}.{report.sha256[:12]}.{i}", "no")
                    for i in draft.indicator_ids()}
         st.divider()
         a = evaluate(draft, answers)
@@ -281,7 +281,7 @@ def show_report(report: DraftReport, key: str) -> None:
     _sections(report)
     _impact(report)
     _wording(report)
-    _preview(report)
+    _preview(report, key)
     download_button("Download the change report", lambda: change_report(report),
                     file_name=f"rule-change-{report.sha256[:12]}.md", mime="text/markdown",
                     key=f"wb.download.{key}", icon=":material/download:")
