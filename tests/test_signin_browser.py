@@ -48,6 +48,10 @@ people:
   - email: sue@council.example
     roles: [supervisor]
     teams: [Housing]
+  - email: ed@council.example
+    roles: [policy_editor]
+  - email: ann@council.example
+    roles: [policy_approver]
 groups:
   - group: youth-leads
     roles: [supervisor]
