@@ -158,3 +158,103 @@ def test_edited_rules_with_not_and_nested_conditions(tmp_path: Path) -> None:
     frame = random_frame(rs, 5000, seed=5)
     rows = frame.astype(str).to_dict("records")
     assert_rows_equal(rs, frame, rows)
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 63, 64, 65, 1003])
+def test_row_counts_that_do_not_fill_the_packed_bytes(rs: RuleSet, n: int) -> None:
+    # rows are packed eight to a byte: the padding after the last row must never show
+    frame = random_frame(rs, n, seed=n)
+    assert_rows_equal(rs, frame, frame.astype(str).to_dict("records"))
+
+
+def test_every_danger_question_unknown_on_the_last_row_only(rs: RuleSet) -> None:
+    # the unknowns of a missing danger column are "all set": padding bits must not add a combination
+    ids = [i for i in rs.indicator_ids() if i != "imminent_danger"]
+    for n in (1, 9, 70):
+        frame = pd.DataFrame({i: pd.Categorical(["no"] * n, categories=["no", "yes", "unknown"])
+                              for i in ids})
+        got = evaluate_frame(rs, frame)
+        assert set(got["urgent_checks"]) == {"imminent_danger"}
+        assert list(got["urgent_checks"].cat.categories) == ["imminent_danger"]
+        assert list(got["additional_steps"].cat.categories) == [""]
+
+
+def test_result_columns_are_categoricals_of_what_occurs(rs: RuleSet) -> None:
+    got = evaluate_frame(rs, random_frame(rs, 2000, seed=3))
+    assert all(isinstance(got[c].dtype, pd.CategoricalDtype) for c in got.columns)
+    assert list(got["outcome"].cat.categories) == [o.id for o in rs.outcomes]  # most serious first
+    for c in ("additional_steps", "urgent_checks"):
+        assert set(got[c].cat.categories) == set(got[c])
+
+
+def test_categories_in_another_order_and_other_spellings(rs: RuleSet) -> None:
+    # the code of "yes" is looked up per column; two spellings of yes and NaN in a category column
+    rows = [{"violence_fixation": v, "imminent_danger": d}
+            for v in ("Yes", "y", "no", "unknown", None) for d in ("yes", "unknown", None, "N")]
+    frame = pd.DataFrame(rows).astype("category")
+    frame["violence_fixation"] = frame["violence_fixation"].cat.reorder_categories(
+        sorted(frame["violence_fixation"].cat.categories, reverse=True))
+    assert_rows_equal(rs, frame, rows)
+
+
+def yes_columns(names: list[str], n: int, seed: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {i: rng.random(n) < rng.choice([0.05, 0.3, 0.7]) for i in names}
+
+
+def test_compiled_conditions_equal_the_engine_on_every_shape() -> None:
+    from screening.engine import predicate
+    from screening.impact.batch import compile_conditions, pack, unpack
+    from screening.rules.ruleset import All, AnyOf, AtLeast, Not, Yes
+
+    names = ["a", "b", "c", "d", "e"]
+    group = AtLeast(2, ("a", "b", "c", "a"), "a repeated id counts once")
+    conds = [Yes("a"), AtLeast(1, ("b",), "one"), AtLeast(0, ("a",), "none needed"),
+             AtLeast(4, ("a", "b", "c"), "more than there are"), AtLeast(3, tuple(names), "three"),
+             AtLeast(5, tuple(names), "all five"), group, Not(group), Not(Not(Yes("e"))),
+             All(()), AnyOf(()), All((group, Yes("d"))), AnyOf((All((Yes("a"), Not(Yes("b")))), group)),
+             All((AtLeast(2, ("c", "d", "e"), "x"), AtLeast(2, ("e", "d", "c"), "same set")))]
+    program = compile_conditions(conds)
+    # the group is computed once however often it is used
+    assert sum(1 for name, need, _ in program.ops if name == "at_least" and need == 2) == 2
+    for n in (0, 1, 13, 64, 200):
+        cols = yes_columns(names, n, seed=n)
+        got = program.run({i: pack(c) for i, c in cols.items()}, (n + 7) // 8)
+        for cond, bits in zip(conds, got, strict=True):
+            holds = predicate(cond)  # what evaluate uses
+            want = [holds(frozenset(i for i in names if cols[i][r])) for r in range(n)]
+            assert list(unpack(bits, n)) == want, cond
+
+
+@pytest.mark.parametrize("limit", [64, 3, 0])
+@pytest.mark.parametrize("n", [0, 1, 9, 500])
+def test_joined_column_equals_joining_row_by_row(n: int, limit: int) -> None:
+    # limit 3 and 0 force the path for many combinations: same values, same order of categories
+    from screening.impact.batch import joined_column, pack, valid_bits
+
+    names = [f"s{k}" for k in range(7)]
+    cols = yes_columns(names, n, seed=n + limit)
+    got = joined_column([pack(cols[i]) for i in names], names, valid_bits(n), n, limit=limit)
+    want = ["|".join(i for i in names if cols[i][r]) for r in range(n)]
+    assert list(got) == want
+    cats = list(got.categories)
+    assert set(cats) == (set(want) or {""})
+    value = {c: sum(1 << k for k, i in enumerate(names) if i in split(c)) for c in cats}
+    assert cats == sorted(cats, key=value.__getitem__)
+    assert got.codes.dtype == np.int8
+
+
+def test_many_threads_route_at_once_and_agree(rs: RuleSet) -> None:
+    # Streamlit serves sessions from threads: compiled plans are shared, everything else per call
+    from concurrent.futures import ThreadPoolExecutor
+
+    from screening.impact.batch import plan
+
+    plan.cache_clear()  # the threads race to compile the plan too
+    frames = [random_frame(rs, 3000 + k, seed=k) for k in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda f: evaluate_frame(rs, f), frames * 3))
+    for k, g in enumerate(got):
+        pd.testing.assert_frame_equal(g, evaluate_frame(rs, frames[k % 8]))
+    first = frames[0].astype(str).to_dict("records")[:300]
+    assert_rows_equal(rs, frames[0].head(300), first)
