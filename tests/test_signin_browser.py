@@ -49,7 +49,7 @@ people:
     roles: [supervisor]
     teams: [Housing]
   - email: ed@council.example
-    roles: [policy_editor]
+    roles: [policy_editor, policy_approver]  # may approve others' changes, never their own
   - email: ann@council.example
     roles: [policy_approver]
 groups:

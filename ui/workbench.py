@@ -342,21 +342,22 @@ def _changes_tab(who: Access, live: RuleSet, changes: RuleChanges | None) -> Non
     listed = changes.listed(status)
     if not listed:
         st.write("None.")
-        return
-    st.dataframe(pd.DataFrame([{"reference": c.reference, "change": c.title, "editor": c.editor,
-                                "put forward": c.submitted_at, "checked against": c.live_version,
-                                "decided by": c.decided_by or ""} for c in listed]),
-                 hide_index=True, width="stretch")
-    refs = [c.reference for c in listed]
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    ref = c1.selectbox("Rule change", refs, key="wb.pick",
-                       format_func=lambda r: f"{r}: {next(c.title for c in listed if c.reference == r)}")
-    if c2.button("Open", key="wb.open"):
-        try:
-            st.session_state[OPENED] = changes.get(ref, actor=actor())  # each opening is audited
-        except ScreeningError as e:
-            show_problems(tuple(e.problems))
-            return
+    else:
+        st.dataframe(pd.DataFrame([{"reference": c.reference, "change": c.title, "editor": c.editor,
+                                    "put forward": c.submitted_at, "checked against": c.live_version,
+                                    "decided by": c.decided_by or ""} for c in listed]),
+                     hide_index=True, width="stretch")
+        titles = {c.reference: c.title for c in listed}
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        ref = c1.selectbox("Rule change", list(titles), key="wb.pick",
+                           format_func=lambda r: f"{r}: {titles[r]}")
+        if c2.button("Open this change", key="wb.open"):
+            try:
+                st.session_state[OPENED] = changes.get(ref, actor=actor())  # each opening is audited
+            except ScreeningError as e:
+                show_problems(tuple(e.problems))
+                return
+    # the change opened stays open after a decision, whichever list is shown
     opened: RuleChange | None = st.session_state.get(OPENED)
     if opened is not None:
         _decision_area(who, live, changes, opened)
