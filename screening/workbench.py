@@ -300,6 +300,19 @@ def _seat(folder: Path, text: str, live: RuleSet) -> Path:
     return folder
 
 
+def decode_draft(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+    """An uploaded file as text, or the problem that stops it, as the file reader words it (RS016 too
+    large, RS002 not UTF-8, with the line of the first bad byte)."""
+    if len(data) > RULE_FILE.max_bytes:
+        return None, problem("RS016", name, 0, reason=f"it is {len(data):,} bytes; a rule file may be at "
+                             f"most {RULE_FILE.max_bytes:,}")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return None, problem("RS002", name, line, reason="the file is not UTF-8 text")
+
+
 def check_draft(text: str, live: RuleSet, *, name: str = "draft ruleset.yaml",
                 corpus: pd.DataFrame | None = None, corpus_name: str = "",
                 progress: Callable[[float, str], None] | None = None) -> DraftReport:

@@ -32,11 +32,13 @@ from screening.workbench import (
     approvals_yaml,
     change_report,
     check_draft,
+    decode_draft,
     put_forward,
     section_of,
     word_diff,
     wording_changes,
 )
+from tests.test_hostile_input import TABLE, build
 from tests.test_store import KEY, _postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -311,3 +313,18 @@ def test_decided_rule_changes_are_purged_after_six_years(changes: RuleChanges, g
     assert changes.store.purge(actor="lead@council.example") == [old]
     assert [c.reference for c in changes.listed()] == [new]
     assert ("lead@council.example", "purge") in _actions(changes)
+
+
+@pytest.mark.parametrize("case", [c for c in TABLE if c["reader"] == "rules"], ids=lambda c: c["name"])
+def test_hostile_drafts_give_a_report_never_an_exception(live: RuleSet, case: dict[str, object]) -> None:
+    """Every hand-made hostile rule file (bombs, anchors, deep nesting, huge files), pasted as a draft."""
+    text, refused = decode_draft(build(case["input"], "rules"), "upload.yaml")
+    if refused is not None:  # the page refuses it before any check, with the same catalogue code
+        assert refused.code == case["expect"]
+        return
+    assert text is not None
+    r = check_draft(text, live)
+    if case["expect"] == "ok":
+        assert r.draft is not None and not r.blocking
+        return
+    assert r.verdict == "unreadable" and r.findings[0].problem.code == case["expect"]

@@ -28,7 +28,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:
 
 from screening import RuleSet, ScreeningError, evaluate
 from screening.access import Access, refusal
-from screening.errors import Severity, problem
+from screening.errors import Severity
 from screening.rules import register
 from screening.rules.yamlio import RULE_FILE
 from screening.store import RuleChange, RuleChanges, StoreError
@@ -41,6 +41,7 @@ from screening.workbench import (
     approvals_yaml,
     change_report,
     check_draft,
+    decode_draft,
     put_forward,
     why_not_forward,
     word_diff,
@@ -81,17 +82,11 @@ def _draft_source(live: RuleSet) -> tuple[str, str] | None:
         up = st.file_uploader("A ruleset.yaml file", type=["yaml", "yml"], key="wb.upload")
         if up is None:
             return None
-        data = up.getvalue()
-        if len(data) > UPLOAD_LIMIT:
-            show_problems((problem("RS016", up.name, 0, reason=f"it is {len(data):,} bytes; a rule file may "
-                                   f"be at most {UPLOAD_LIMIT:,}"),))
+        uploaded, refused = decode_draft(up.getvalue(), up.name)
+        if refused is not None or uploaded is None:
+            show_problems((refused,) if refused else ())
             return None
-        try:
-            return up.name, data.decode("utf-8")
-        except UnicodeDecodeError:
-            show_problems((problem("RS001", up.name, 0, what="the file",
-                                   reason="it is not UTF-8 text; save it as UTF-8"),))
-            return None
+        return up.name, uploaded
     try:
         entries = register.entries()
     except ScreeningError as e:
