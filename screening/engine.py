@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .errors import AnswersError, problem, suggest
+from .errors import AnswersError, problem, shown_value, suggest
 from .rules.ruleset import (
     ANSWERS,
     All,
@@ -288,7 +288,7 @@ def normalise_answers(ruleset: RuleSet, answers: Mapping[str, Any], path: str = 
             v = value.strip().lower()
             out[key] = "yes" if v in _TRUE else "no" if v in _FALSE else "unknown"
         else:
-            problems.append(problem("AN002", path, lines.get(key, 0), id=key, value=value))
+            problems.append(problem("AN002", path, lines.get(key, 0), id=key, value=shown_value(value)))
     if problems:
         raise AnswersError(problems)
     return out

@@ -93,7 +93,7 @@ CATALOGUE: dict[str, Entry] = {
         # --- answers given to the engine ------------------------------------------------------
         Entry("AN001", "Unknown question", "'{id}' is not a question in rule set {ruleset}{suggestion}",
               "check the spelling against the rule set's indicator ids"),
-        Entry("AN002", "Bad answer", "the answer to '{id}' is {value!r}, which is not an answer",
+        Entry("AN002", "Bad answer", "the answer to '{id}' is {value}, which is not an answer",
               "answer yes, no or unknown (true and false are also accepted)"),
         Entry("AN003", "Answers cannot be read", "cannot read the answers: {reason}",
               "give a YAML or JSON file mapping question ids to yes, no or unknown"),
@@ -483,6 +483,13 @@ class Problem:
         """Plain data for JSON output."""
         return {"code": self.code, "path": self.path, "line": self.line, "message": self.message,
                 "fix": self.fix, "severity": self.severity.value}
+
+
+def shown_value(value: object, limit: int = 60) -> str:
+    """A value a person typed, as a message quotes it: its repr, cut short (a 200,000-character answer
+    is not worth echoing back)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def problem(code: str, path: str = "", line: int = 0, **fields: object) -> Problem:

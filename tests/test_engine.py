@@ -138,3 +138,10 @@ def test_if_yes_alone_is_each_unknown_routed_on_its_own(rs) -> None:
     assert sorted(listed) == sorted(rs.indicator_ids())
     for outcome, ids in everything.raises:
         assert all(evaluate(rs, {i: "yes"}).outcome == outcome for i in ids)
+
+
+def test_a_huge_bad_answer_is_quoted_short(rs) -> None:
+    with pytest.raises(AnswersError) as info:
+        evaluate(rs, {"threatens_harm": "x" * 200_000})
+    (p,) = info.value.problems
+    assert p.code == "AN002" and len(p.message) < 200 and "'xxxx" in p.message and "..." in p.message

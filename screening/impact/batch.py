@@ -36,7 +36,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..engine import _FALSE, _TRUE, _UNKNOWN, compile_ruleset
-from ..errors import AnswersError, Problem, problem, suggest
+from ..errors import AnswersError, Problem, problem, shown_value, suggest
 from ..rules.ruleset import ANSWERS, All, AnyOf, AtLeast, Condition, Not, RuleSet, Yes, indicators_in
 
 Bools = npt.NDArray[np.bool_]
@@ -129,7 +129,7 @@ def answers_matrix(ruleset: RuleSet, frame: pd.DataFrame, path: str = "") -> Mat
         answer = [answer_code(u) for u in uniques]
         bad = [u for u, code in zip(uniques, answer, strict=True) if code == BAD]
         if bad:
-            problems.append(problem("AN002", path, 0, id=key, value=bad[0]))
+            problems.append(problem("AN002", path, 0, id=key, value=shown_value(bad[0])))
             continue
         if key in used:
             yes[key] = pack(_where(raw, [k for k, a in enumerate(answer) if a == YES], scratch))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .ruleset import Contact
-from .yamlio import parse, strip_lines
+from .yamlio import RULE_FILE, parse, strip_lines
 
 NATIONAL_EMERGENCY = Contact(id="emergency", name="Emergency services", phone="999",
                              when_to_use="Someone is in immediate danger.")
@@ -72,8 +72,9 @@ def _from_text(text: str) -> tuple[Contact, Contact] | None:
 def salvage_contacts(path: Path) -> Salvaged:
     """The emergency and default (Prevent Lead) contacts from a rules folder or file, however broken."""
     main = path / "ruleset.yaml" if path.is_dir() else path
-    try:
-        text = main.read_bytes().decode("utf-8", errors="replace")
+    try:  # never more than a rule file may hold: a huge file must not stall the page that needs the numbers
+        with main.open("rb") as f:
+            text = f.read(RULE_FILE.max_bytes).decode("utf-8", errors="replace")
     except OSError:
         text = ""
     for stage in (_from_yaml, _from_text):
