@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_access import council, signed_in  # noqa: F401  (council: a fixture)
 from test_app import answer_page, start, texts, title
 
 import screening
@@ -131,3 +132,33 @@ def test_a_download_of_a_saved_screening_is_in_the_audit_trail() -> None:
     with store.engine.connect() as c:
         rows = c.execute(select(audit.c.action, audit.c.detail).where(audit.c.reference == ref)).all()
     assert ("export", '{"kind": "pdf"}') in [(r.action, r.detail) for r in rows]
+
+
+def test_a_fresh_start_offers_the_workers_own_unfinished_screenings() -> None:
+    """Signed in again or opened from a bookmark, the address has no draft: the worker's own drafts are
+    offered, and choosing one carries on where it was."""
+    _, ref = _two_steps()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    offer = [b for b in at.button if b.label.startswith(f"{ref}, saved")]
+    assert offer and "at step 3" in offer[0].label
+    offer[0].click().run()
+    assert not at.exception
+    assert title(at) == FACTORS[2].title
+    assert at.session_state["journey"].answers["us_and_them"] == "yes"
+    assert f"Resumed your draft {ref}" in texts(at)
+    assert not [b for b in at.button if b.label.startswith(f"{ref}, saved")]  # no offer mid-journey
+
+
+@pytest.mark.usefixtures("council")
+def test_only_the_workers_own_drafts_are_offered() -> None:
+    store = Store()
+    rules = (RULES.id, RULES.version, RULES.sha256)
+    theirs, _ = store.save_draft(actor="yan@council.example", team="Youth service", reference=None, step=2,
+                                 payload={"journey": {"answers": {"us_and_them": "yes"}}}, ruleset=rules)
+    mine, _ = store.save_draft(actor="fran.frontline@council.example", team="Housing", reference=None,
+                               step=1, payload={"journey": {"answers": {}}}, ruleset=rules)
+    at = signed_in("fran.frontline@council.example")
+    labels = [b.label for b in at.button]
+    assert any(label.startswith(f"{mine}, saved") for label in labels)
+    assert not any(theirs in label for label in labels)

@@ -22,6 +22,7 @@ from screening import RuleSet
 from screening.exports import summary as summ
 from screening.record import Departure
 from screening.store import StoreError
+from screening.store.store import DRAFT_DAYS
 
 from .state import Journey, plan
 from .storage import actor, get_store, team_for
@@ -159,3 +160,34 @@ def show_note() -> None:
     if note:
         kind, text = note
         (st.warning if kind == "warning" else st.info)(summ.md(text), icon=":material/save:")
+
+
+def _carry_on(ref: str, step: int) -> None:
+    """A worker chose one of their unfinished screenings: load it on this run, as an address would."""
+    st.query_params[DRAFT] = ref
+    st.query_params[STEP] = str(step)
+    st.session_state[_CHECKED] = False
+
+
+def offer_drafts(j: Journey) -> None:
+    """On a fresh start, the worker's own unfinished screenings to carry on with (newest first).
+
+    Why: the address carries the draft, but a worker who signs in again, or opens the tool from a
+    bookmark, has lost it; their drafts are theirs to find without a reference.
+    """
+    if j.answers or j.account or j.draft_reference or j.step or j.emergency or j.result:
+        return
+    store, _problems = get_store()
+    if store is None:
+        return
+    try:
+        mine = store.drafts_of(actor())
+    except StoreError:
+        return
+    if not mine:
+        return
+    with st.expander(f"Carry on with an unfinished screening ({len(mine)})", expanded=False):
+        for ref, saved_at, step in mine[:10]:
+            st.button(f"{ref}, saved {saved_at:%d %b %Y at %H:%M}, at step {step + 1}",
+                      key=f"drafts.carry.{ref}", on_click=_carry_on, args=(ref, step))
+        st.caption(f"An unfinished screening is deleted {DRAFT_DAYS} days after it was last saved.")

@@ -27,6 +27,7 @@ def main() -> None:
     j.step = max(0, min(j.step, len(steps) - 1))
     start_at_top(f"{j.started_at}:{j.step}:{j.emergency}:{j.result}")
     drafts.show_note()
+    drafts.offer_drafts(j)  # a fresh start: the worker's own unfinished screenings, to carry on with
     if j.emergency:
         emergency_page(ruleset, j)
     elif j.result:
