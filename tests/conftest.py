@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
+from servers import app_server
 
 
 @pytest.fixture(scope="session")
@@ -55,46 +49,15 @@ def _test_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
             os.environ[k] = v
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def app_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the test server writes its log (a file: an unread pipe would fill and stall it)."""
+    """Where the shared test server writes its log."""
     return tmp_path_factory.mktemp("server") / "streamlit.log"
 
 
 @pytest.fixture(scope="session")
 def app_url(app_log: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free local port, healthy before the first test, stopped after."""
-    port = _free_port()
-    log = app_log.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if proc.poll() is not None:
-                out = app_log.read_text(errors="replace")
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{out}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("streamlit did not answer /_stcore/health within 30 s")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    """One ``streamlit run app.py`` for the whole run (tests that need a server of their own start
+    one with tests/servers.py), healthy before the first test, stopped after the last."""
+    with app_server(app_log) as server:
+        yield server.url

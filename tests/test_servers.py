@@ -11,14 +11,12 @@ import os
 import re
 import signal
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from servers import app_servers
 from test_store import _postgres_database
 
 import screening
@@ -30,45 +28,13 @@ FACTORS = ordered_factors(RULES)
 TIMEOUT_MS = 45_000
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(database: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "SCREENING_DATABASE_URL": database}
-    out = log.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.read() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
-
-
 @pytest.fixture
 def two_servers(tmp_path: Path) -> Iterator[tuple[list[subprocess.Popen[bytes]], list[str]]]:
+    """Two app servers on one fresh PostgreSQL database, started side by side."""
     for database in _postgres_database():
-        servers = [_serve(database, tmp_path / f"server{i}.log") for i in range(2)]
-        try:
-            yield [p for p, _ in servers], [u for _, u in servers]
-        finally:
-            for p, _ in servers:
-                if p.poll() is None:
-                    p.terminate()
-                    p.wait(timeout=10)
+        env = {**os.environ, "SCREENING_DATABASE_URL": database}
+        with app_servers([tmp_path / f"server{i}.log" for i in range(2)], env=env) as servers:
+            yield [s.proc for s in servers], [s.url for s in servers]
 
 
 def _settle(page: Page) -> None:

@@ -11,9 +11,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +22,7 @@ from urllib.parse import quote, urlsplit
 import oidc_provider_mock
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from servers import app_server, free_port
 from sqlalchemy import select
 
 import screening
@@ -78,17 +76,11 @@ def provider() -> Iterator[Provider]:
         yield Provider(f"http://localhost:{server.server_port}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def council_url(provider: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app in council mode on a free local port, its secrets and roles in a temporary folder."""
     folder = tmp_path_factory.mktemp("council")
-    port = _free_port()
+    port = free_port()  # the redirect address names it, so it is chosen before the server starts
     url = f"http://127.0.0.1:{port}"
     (folder / "secrets.toml").write_text(
         "[auth]\n"
@@ -101,35 +93,10 @@ def council_url(provider: Provider, tmp_path_factory: pytest.TempPathFactory) ->
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("STREAMLIT_") and k.lower() not in {"http_proxy", "https_proxy", "all_proxy"}}
     env.update(SCREENING_AUTH="council", SCREENING_ROLES_FILE=str(folder / "roles.yaml"))
-    log_path = folder / "streamlit.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--secrets.files", str(folder / "secrets.toml")],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(300):
-            if proc.poll() is not None:
-                out = log_path.read_text(errors="replace")
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{out}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("streamlit did not answer /_stcore/health within 30 s")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        assert "Traceback" not in log_path.read_text(errors="replace"), log_path.read_text(errors="replace")
+    with app_server(folder / "streamlit.log", env=env, port=port,
+                    args=["--secrets.files", str(folder / "secrets.toml")]) as server:
+        yield server.url
+    assert "Traceback" not in server.log_text(), server.log_text()
 
 
 def _local_only(route: Route) -> None:
