@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from journeys import question
 from playwright.sync_api import Browser, Page, expect
 from servers import app_servers
 from test_store import _postgres_database
@@ -45,8 +46,7 @@ def _answer(page: Page, factor: screening.rules.ruleset.Factor, yes: set[str]) -
     expect(page.get_by_role("heading", name=factor.title, exact=True)).to_be_visible()
     _settle(page)
     for ind in factor.indicators:
-        # .first: while Streamlit redraws, the page can briefly hold the old copy of a question too
-        group = page.get_by_role("radiogroup", name=ind.question, exact=True).first
+        group = question(page, ind.question)
         label = "Yes" if ind.id in yes else "No"
         group.get_by_text(label, exact=True).click()
         expect(group.get_by_role("radio", name=label, exact=True)).to_be_checked()
@@ -67,7 +67,7 @@ def test_a_draft_moves_between_servers_and_survives_a_killed_one(
     expect(page).to_have_url(re.compile(r"[?&]step=2"))
     page.go_back()  # the browser's Back: the step before, with its answers
     expect(page.get_by_role("heading", name=FACTORS[1].title, exact=True)).to_be_visible()
-    group = page.get_by_role("radiogroup", name=RULES.indicator("us_and_them").question, exact=True)
+    group = question(page, RULES.indicator("us_and_them").question)
     expect(group.get_by_role("radio", name="Yes", exact=True)).to_be_checked()
     page.go_forward()
     expect(page.get_by_role("heading", name=FACTORS[2].title, exact=True)).to_be_visible()

@@ -4,7 +4,8 @@ Before screening/proofs/solver.py, two people opening screening files at once, o
 result, crashed the server (z3 shared across Streamlit's session threads) and every user lost their
 unsaved answers.  Here eight browser sessions on one server reach their results at the same moment,
 round after round, and open screening files at the same moment; the server must stay up and each
-page must show exactly what the core gives for that session's answers.
+page must show exactly what the core gives for that session's answers.  Each session starts from its
+own draft at the check page (tests/journeys.py), all eight opened at once.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import json
 import urllib.request
 from pathlib import Path
 
+from journeys import draft_address, question, step_of
 from playwright.sync_api import Browser, Page, expect
 
 import screening
 from screening.exports import summary
 from screening.record import ScreeningRecord
-from ui.state import ordered_factors
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = screening.load(ROOT / "rules")
@@ -55,8 +56,7 @@ def _click(page: Page, name: str) -> None:
 def _answer_factor(page: Page, factor: screening.rules.ruleset.Factor, yes: set[str]) -> None:
     expect(page.get_by_role("heading", name=factor.title, exact=True)).to_be_visible()
     for ind in factor.indicators:
-        # .first: while Streamlit redraws, the page can briefly hold the old copy of a question too
-        group = page.get_by_role("radiogroup", name=ind.question, exact=True).first
+        group = question(page, ind.question)
         label = "Yes" if ind.id in yes else "No"
         if not group.get_by_role("radio", name=label, exact=True).is_checked():
             group.get_by_text(label, exact=True).click()
@@ -64,19 +64,11 @@ def _answer_factor(page: Page, factor: screening.rules.ruleset.Factor, yes: set[
 
 
 def _all_to_check_page(pages: list[Page], url: str, answers: list[set[str]]) -> None:
-    """Every session through the journey side by side, a step at a time, as colleagues would."""
-    for page in pages:
-        page.goto(url)
-    for factor in ordered_factors(RULES):
-        for page, yes in zip(pages, answers, strict=True):
-            _answer_factor(page, factor, yes)
-        for page in pages:
-            _click(page, "Next")
-    for page in pages:
-        expect(page.get_by_role("heading", name="What happened", exact=True)).to_be_visible()
-        page.get_by_label("What did you notice?").fill("Said something worrying at the front desk.")
-        page.get_by_label("Your role").fill("Housing officer")
-        _click(page, "Next")
+    """Every session opens its own draft at the check page, all at once (tests/journeys.py: the
+    walk there is set-up here; test_browser.py and others click through it)."""
+    check = step_of(RULES, "check")
+    for page, yes in zip(pages, answers, strict=True):
+        page.goto(url + draft_address(RULES, step=check, yes=yes), wait_until="commit")
     for page in pages:
         expect(page.get_by_role("heading", name="Check your answers", exact=True)).to_be_visible()
 
