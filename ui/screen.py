@@ -27,7 +27,6 @@ def main() -> None:
     j.step = max(0, min(j.step, len(steps) - 1))
     start_at_top(f"{j.started_at}:{j.step}:{j.emergency}:{j.result}")
     drafts.show_note()
-    drafts.offer_drafts(j)  # a fresh start: the worker's own unfinished screenings, to carry on with
     if j.emergency:
         emergency_page(ruleset, j)
     elif j.result:
@@ -40,6 +39,9 @@ def main() -> None:
             account_page(ruleset, j)
         else:
             check_page(ruleset, j)
+    # a fresh start: the worker's own unfinished screenings, below the first questions (nothing above
+    # the question moves when the offer goes, and it comes after Next in the tab order)
+    drafts.offer_drafts(j)
 
 
 main()
