@@ -36,7 +36,7 @@ from .rules.loading import FAIRNESS_FILE, RULESET_FILE, load
 from .rules.ruleset import RuleSet
 from .rules.scenario_results import Result, run_all
 from .rules.scenarios import load_dir, scenario_dir
-from .rules.yamlio import RULE_FILE
+from .rules.yamlio import RULE_FILE, too_big
 
 Section = Literal["reading", "proofs", "fairness", "structure", "approvals", "scenarios"]
 
@@ -149,6 +149,11 @@ class DraftReport:
     def blocking(self) -> bool:
         """True when no one may approve the draft as it stands (unreadable, unsafe, unfair, broken)."""
         return self.verdict in BLOCKING
+
+    @property
+    def blocked_because(self) -> str:
+        """Why no one may approve the draft, in a few words ('' when it is not blocked)."""
+        return VERDICTS[self.verdict].split(": ", 1)[0].lower() if self.blocking else ""
 
     @property
     def unchanged(self) -> bool:
@@ -300,19 +305,6 @@ def _seat(folder: Path, text: str, live: RuleSet) -> Path:
     return folder
 
 
-def decode_draft(data: bytes, name: str) -> tuple[str | None, Problem | None]:
-    """An uploaded file as text, or the problem that stops it, as the file reader words it (RS016 too
-    large, RS002 not UTF-8, with the line of the first bad byte)."""
-    if len(data) > RULE_FILE.max_bytes:
-        return None, problem("RS016", name, 0, reason=f"it is {len(data):,} bytes; a rule file may be at "
-                             f"most {RULE_FILE.max_bytes:,}")
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return None, problem("RS002", name, line, reason="the file is not UTF-8 text")
-
-
 def check_draft(text: str, live: RuleSet, *, name: str = "draft ruleset.yaml",
                 corpus: pd.DataFrame | None = None, corpus_name: str = "",
                 progress: Callable[[float, str], None] | None = None) -> DraftReport:
@@ -324,10 +316,9 @@ def check_draft(text: str, live: RuleSet, *, name: str = "draft ruleset.yaml",
     """
     sha = text_sha256(text)
     live_folder = Path(live.main_path).parent
-    size = len(text.encode("utf-8"))
-    if size > RULE_FILE.max_bytes:
-        p = problem("RS016", name, 0, reason=f"it is {size:,} bytes; a rule file may be at most "
-                    f"{RULE_FILE.max_bytes:,}")
+    too_large = too_big(len(text.encode("utf-8")), RULE_FILE)  # refused before it is written anywhere
+    if too_large:
+        p = problem("RS016", name, 0, reason=too_large)
         return DraftReport(name=name, text=text, sha256=sha, live=live, draft=None,
                            findings=(Finding(p, name, "reading"),))
     step = progress or (lambda _f, _l: None)
@@ -350,7 +341,7 @@ def check_draft(text: str, live: RuleSet, *, name: str = "draft ruleset.yaml",
         scenarios, probs = load_dir(scenario_dir(Path(live.main_path)), draft)
         findings += [files.finding(p, "scenarios") for p in probs]  # e.g. a question the draft removed
         results = tuple(run_all(scenarios, draft))
-    order = {"reading": 0, "proofs": 1, "fairness": 2, "structure": 3, "approvals": 4, "scenarios": 5}
+    order = {section: i for i, section in enumerate(SECTION_TITLES)}  # the report's own order
     findings.sort(key=lambda f: (order[f.section], f.problem.severity is not Severity.ERROR,
                                  f.problem.line))
     step(0.7, "routing the corpus under both")
@@ -442,7 +433,7 @@ def approvals_yaml(needed: Sequence[Mapping[str, str]], *, role: str, date: str,
 def why_not_forward(report: DraftReport) -> tuple[str, str] | None:
     """(why, fix) when a draft may not be put to an approver; None when it may."""
     if report.blocking:
-        return (f"is {report.verdict}: {VERDICTS[report.verdict].split(': ', 1)[0].lower()}",
+        return (f"is {report.verdict}: {report.blocked_because}",
                 "fix every error the report lists, check it again, then put it forward")
     if report.unchanged:
         return ("says exactly what the live rules say", "edit the rules first")

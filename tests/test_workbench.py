@@ -23,6 +23,7 @@ from screening import RuleSet, ScreeningError, evaluate, load
 from screening.cli import main as cli
 from screening.impact.corpus import generate
 from screening.rules.approvals import APPROVALS_FILE
+from screening.rules.yamlio import decode
 from screening.store import RuleChanges, Store, StoreError
 from screening.store.store import now
 from screening.store.tables import audit, rule_changes
@@ -32,7 +33,6 @@ from screening.workbench import (
     approvals_yaml,
     change_report,
     check_draft,
-    decode_draft,
     put_forward,
     section_of,
     word_diff,
@@ -318,7 +318,7 @@ def test_decided_rule_changes_are_purged_after_six_years(changes: RuleChanges, g
 @pytest.mark.parametrize("case", [c for c in TABLE if c["reader"] == "rules"], ids=lambda c: c["name"])
 def test_hostile_drafts_give_a_report_never_an_exception(live: RuleSet, case: dict[str, object]) -> None:
     """Every hand-made hostile rule file (bombs, anchors, deep nesting, huge files), pasted as a draft."""
-    text, refused = decode_draft(build(case["input"], "rules"), "upload.yaml")
+    text, refused = decode(build(case["input"], "rules"), "upload.yaml")  # as the page reads an upload
     if refused is not None:  # the page refuses it before any check, with the same catalogue code
         assert refused.code == case["expect"]
         return

@@ -30,7 +30,7 @@ from screening import RuleSet, ScreeningError, evaluate
 from screening.access import Access, refusal
 from screening.errors import Severity
 from screening.rules import register
-from screening.rules.yamlio import RULE_FILE
+from screening.rules.yamlio import RULE_FILE, decode
 from screening.store import RuleChange, RuleChanges, StoreError
 from screening.workbench import (
     SECTION_TITLES,
@@ -41,7 +41,6 @@ from screening.workbench import (
     approvals_yaml,
     change_report,
     check_draft,
-    decode_draft,
     put_forward,
     why_not_forward,
     word_diff,
@@ -82,7 +81,7 @@ def _draft_source(live: RuleSet) -> tuple[str, str] | None:
         up = st.file_uploader("A ruleset.yaml file", type=["yaml", "yml"], key="wb.upload")
         if up is None:
             return None
-        uploaded, refused = decode_draft(up.getvalue(), up.name)
+        uploaded, refused = decode(up.getvalue(), up.name)
         if refused is not None or uploaded is None:
             show_problems((refused,) if refused else ())
             return None
@@ -396,10 +395,9 @@ def _decision_area(who: Access, live: RuleSet, changes: RuleChanges, change: Rul
         sent = st.form_submit_button("Record the decision", type="primary")
     if not sent:
         return
-    blocking = VERDICTS[report.verdict].split(":", 1)[0].lower() if report.blocking else ""
     try:
         changes.decide(change.reference, actor=actor(), decision=decision,  # type: ignore[arg-type]
-                       reason=reason, blocking_now=blocking)
+                       reason=reason, blocking_now=report.blocked_because)
     except (StoreError, ScreeningError) as e:
         show_problems(tuple(e.problems))
         return

@@ -149,6 +149,9 @@ LineLoader.yaml_implicit_resolvers = {
 LineLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
+NOT_UTF8 = "the file is not UTF-8 text"
+
+
 def too_big(size: int, limits: Limits) -> str:
     """Why a file of ``size`` bytes (or characters) is refused, or '' when it is within the limit."""
     if size <= limits.max_bytes:
@@ -270,14 +273,23 @@ def read_yaml(path: Path, limits: Limits = RULE_FILE) -> YamlFile:
     except OSError as e:
         reason = e.strerror or str(e)
         return YamlFile(None, None, (problem("RS001", where, 0, what=where, reason=reason),), reason)
-    reason = too_big(len(data), limits)
-    if reason:
-        return YamlFile(None, None, (problem("RS016", where, 0, reason=reason),), reason)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        reason = "the file is not UTF-8 text"
-        return YamlFile(data, None, (problem("RS002", where, line, reason=reason),), reason)
+    text, refused = decode(data, where, limits)
+    if refused is not None:
+        too_large = too_big(len(data), limits)  # the two refusals, in plain words for YamlFile.reason
+        return YamlFile(None if too_large else data, None, (refused,), too_large or NOT_UTF8)
+    assert text is not None
     raw, problems = parse(text, where, limits)
     return YamlFile(data, raw, tuple(problems))
+
+
+def decode(data: bytes, where: str, limits: Limits = RULE_FILE) -> tuple[str | None, Problem | None]:
+    """Bytes as text, or the problem that stops it: RS016 past ``limits``, RS002 not UTF-8 (at the
+    line of the first bad byte).  The files read here and the files uploaded to the app share it."""
+    reason = too_big(len(data), limits)
+    if reason:
+        return None, problem("RS016", where, 0, reason=reason)
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return None, problem("RS002", where, line, reason=NOT_UTF8)
