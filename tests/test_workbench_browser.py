@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from journeys import settle
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -28,17 +29,11 @@ DRAFT = (ROOT / "tests" / "broken" / "ck030_unapproved_question" / "ruleset.yaml
 REASON = "Asks about behaviour only; no group is named or implied by the wording."
 
 
-def _settle(page: Page) -> None:
-    """Until Streamlit has finished the run in progress (nothing stale, nothing running)."""
-    page.wait_for_function("""() => !document.querySelector('[data-stale="true"]')
-        && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')""")
-
-
 def _open_change(page: Page, reference: str) -> None:
     page.get_by_role("tab", name="Rule changes").click()
     picker = page.get_by_label("Rule change", exact=False).first
     expect(picker).to_be_visible()
-    _settle(page)
+    settle(page)
     page.get_by_role("button", name="Open this change").click()
     expect(page.get_by_text(f"Rule change {reference}:")).to_be_visible()
 
@@ -53,7 +48,7 @@ def test_editor_puts_forward_and_another_approver_approves(
     box = ed.get_by_role("textbox", name="The edited ruleset.yaml")
     box.fill(DRAFT)
     box.press("Control+Enter")  # Streamlit takes a text area's value on Ctrl+Enter or leaving it
-    _settle(ed)
+    settle(ed)
     ed.get_by_role("button", name="Check this draft").click()
     expect(ed.get_by_text("a policy approver must approve the changes listed")).to_be_visible()
     expect(ed.get_by_text("Whose route would change")).to_be_visible()
