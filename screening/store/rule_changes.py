@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from sqlalchemy import select, update
 
@@ -95,8 +95,8 @@ class RuleChanges:
         ``blocking_now`` is why the draft, checked again against today's live rules, can no longer
         be approved ('' when it can): an approval is refused (ST014), a rejection is still allowed.
         """
-        if decision not in ("approve", "reject"):
-            raise StoreError("ST006", decision=str(decision)[:20], allowed="approve, reject")
+        if decision not in get_args(RuleDecision):
+            raise StoreError("ST006", decision=str(decision)[:20], allowed=", ".join(get_args(RuleDecision)))
         if len(reason.strip()) < MIN_REASON:
             raise StoreError("ST013", decision=decision)
         at = now()
